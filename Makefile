@@ -1,0 +1,57 @@
+# Two commands set everything up on a fresh machine:
+#   make serve   – build and serve the site on http://127.0.0.1:8000 with live reload
+#   make test    – run the whole test suite (installs what the tests need)
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: serve build check test test-tools translations audit bench clean help
+
+help:
+	@echo "make serve         Website lokal ansehen (http://127.0.0.1:8000)"
+	@echo "make build         Website nach site/ bauen (streng: jede Warnung ist ein Fehler)"
+	@echo "make check         Inhalte und Daten prüfen (ohne zu bauen)"
+	@echo "make translations  Übersicht: Stand der Übersetzungen"
+	@echo "make test          alle Tests"
+	@echo "make audit         Lighthouse-Budgets (Leistung, Barrierefreiheit)"
+	@echo "make bench         Benchmarks (Bauzeit, Dokument-Download)"
+
+$(BIN)/mkdocs: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.test-deps: requirements.txt requirements-test.txt $(BIN)/mkdocs
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	touch $@
+
+serve: $(BIN)/mkdocs
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+
+build: $(BIN)/mkdocs
+	$(BIN)/mkdocs build --strict --site-dir site
+
+check: $(BIN)/mkdocs
+	$(BIN)/python scripts/check_content.py
+
+translations: $(BIN)/mkdocs
+	$(BIN)/python scripts/translations.py report
+
+test-tools: $(VENV)/.test-deps
+	scripts/install_test_tools.sh
+
+test: test-tools
+	$(BIN)/python -m pytest
+
+audit: test-tools
+	$(BIN)/python scripts/audit.py
+
+bench: $(VENV)/.test-deps
+	$(BIN)/python scripts/benchmark_build.py
+	$(BIN)/python scripts/benchmark_update.py
+
+clean:
+	rm -rf site .pytest_cache

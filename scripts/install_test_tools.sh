@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what the browser, HTML and workflow tests need, once: Debian's Chromium and a
+# Java runtime (for the Nu HTML Checker), and the pinned npm packages in package.json.
+# Safe to run again; does nothing when everything is there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+command -v java >/dev/null 2>&1 || need_apt+=(default-jre-headless)
+fc-list 2>/dev/null | grep -qi "Noto Naskh Arabic" || need_apt+=(fonts-noto-core)
+if ((${#need_apt[@]})); then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "Bitte installieren: ${need_apt[*]} (apt-get install ${need_apt[*]})" >&2
+    exit 1
+  fi
+  echo "Installiere ${need_apt[*]} …"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+if [[ -f package.json ]]; then
+  if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules ]]; then
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+fi

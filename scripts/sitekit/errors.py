@@ -1,0 +1,60 @@
+"""Errors that editors see: German, naming file, line, field and what to do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class ContentError(Exception):
+    """A mistake in content or data that an editor can fix.
+
+    ``str(error)`` is the German message shown by the build and by the checks.
+    """
+
+    file: str | Path
+    problem: str
+    hint: str = ""
+    line: int | None = None
+    field: str | None = None
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message)
+
+    @property
+    def location(self) -> str:
+        where = str(self.file)
+        if self.line:
+            where += f", Zeile {self.line}"
+        return where
+
+    @property
+    def message(self) -> str:
+        text = f"{self.location}: "
+        if self.field:
+            text += f"Feld „{self.field}“: "
+        text += self.problem
+        if self.hint:
+            text += f" – Was tun: {self.hint}"
+        return text
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ContentErrors(Exception):
+    """Several editor mistakes found in one pass, reported together."""
+
+    def __init__(self, errors: list[ContentError]):
+        self.errors = errors
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        count = len(self.errors)
+        head = "1 Fehler gefunden:" if count == 1 else f"{count} Fehler gefunden:"
+        return "\n".join([head, *(f"- {error.message}" for error in self.errors)])
+
+    def __str__(self) -> str:
+        return self.message

@@ -1,0 +1,194 @@
+"""HTML for data rendered into pages: offer cards, external links, documents, contacts,
+translation notices. All text from data files is HTML-escaped here."""
+
+from __future__ import annotations
+
+import re
+from html import escape
+from pathlib import Path
+
+from babel import Locale
+from babel.numbers import format_decimal
+
+from .data import Contact, LinkGroup, pick
+from .documents import DOCUMENT_TYPES, DocumentEntry, DocumentState
+from .languages import format_long_date
+from .pages import Page, icon_file
+from .translation import MACHINE, MISSING, OUTDATED
+
+EXTERNAL_ICON = "material/open-in-new"
+
+
+def _lang_attrs(text_language: str, page_language: str) -> str:
+    """lang (and dir) for a text that falls back to another language than the page's."""
+    if text_language == page_language:
+        return ""
+    direction = "rtl" if Locale.parse(text_language).character_order == "right-to-left" else "ltr"
+    return f' lang="{text_language}" dir="{direction}"'
+
+
+def _text(texts: dict[str, str] | None, language: str, tag: str = "span", css: str = "") -> str:
+    text, real_language = pick(texts, language)
+    class_attr = f' class="{css}"' if css else ""
+    return f"<{tag}{class_attr}{_lang_attrs(real_language, language)}>{escape(text)}</{tag}>"
+
+
+def svg_icon(name: str, css: str = "icon") -> str:
+    """Inline SVG of a Material icon, hidden from screen readers (its meaning is in text)."""
+    path = icon_file(name)
+    if path is None:
+        return ""
+    svg = path.read_text(encoding="utf-8").strip()
+    return svg.replace("<svg ", f'<svg class="{css}" aria-hidden="true" focusable="false" ', 1)
+
+
+def external_mark(strings: dict[str, str]) -> str:
+    return (f'{svg_icon(EXTERNAL_ICON, "external-mark")}'
+            f'<span class="visually-hidden"> {escape(strings["external_link"])}</span>')
+
+
+def offer_cards(offers: list[tuple[Page, str]], language: str, strings: dict[str, str]) -> str:
+    """Cards for (offer page, href) pairs, sorted by the pages' ``order``."""
+    items = []
+    for page, href in sorted(offers, key=lambda item: (item[0].order, item[0].rel_path)):
+        icon = svg_icon(str(page.meta.get("icon", "")), "offer-card__icon")
+        items.append(
+            '<li class="offer-card">'
+            f'{icon}'
+            f'<h2 class="offer-card__title"><a href="{escape(href)}">{escape(str(page.meta["title"]))}</a></h2>'
+            f'<p class="offer-card__summary">{escape(str(page.meta["summary"]))}</p>'
+            '</li>'
+        )
+    return f'<ul class="offer-cards">{"".join(items)}</ul>'
+
+
+def language_name(code: str) -> str:
+    """A language's own name in its own script (e.g. العربية), as its speakers look for it."""
+    try:
+        name = Locale.parse(code).get_display_name(code) or code
+    except (ValueError, LookupError):
+        return code
+    return name[:1].upper() + name[1:]
+
+
+def external_links(groups: list[LinkGroup], language: str, strings: dict[str, str]) -> str:
+    sections = []
+    for group in groups:
+        items = []
+        for link in group.links:
+            langs = ""
+            if link.languages:
+                names = ", ".join(
+                    f'<span lang="{code}"{_dir(code)}>{escape(language_name(code))}</span>' for code in link.languages
+                )
+                langs = f'<p class="link-item__languages">{escape(strings["service_languages"])} {names}</p>'
+            items.append(
+                '<li class="link-item">'
+                f'<a class="external-link link-item__name" href="{escape(link.url)}" rel="external noopener">'
+                f'{_text(link.name, language)}{external_mark(strings)}</a>'
+                f'{_text(link.description, language, "p", "link-item__description")}'
+                f'{langs}'
+                '</li>'
+            )
+        heading_id = f"links-{group.id}"
+        title, title_language = pick(group.title, language)
+        sections.append(
+            f'<section class="link-group" aria-labelledby="{heading_id}">'
+            f'<h2 id="{heading_id}"{_lang_attrs(title_language, language)}>{escape(title)}</h2>'
+            f'<ul class="link-list">{"".join(items)}</ul>'
+            '</section>'
+        )
+    return "".join(sections)
+
+
+def _dir(code: str) -> str:
+    try:
+        return ' dir="rtl"' if Locale.parse(code).character_order == "right-to-left" else ""
+    except (ValueError, LookupError):
+        return ""
+
+
+def file_size(size: int, language: str) -> str:
+    """Human size with the language's decimal sign: 1,2 MB in German, 1.2 MB in English."""
+    if size >= 1_000_000:
+        return f"{format_decimal(size / 1_000_000, '#,##0.0', locale=language)}\u00a0MB"
+    return f"{format_decimal(max(size / 1000, 0.1), '#,##0.0', locale=language)}\u00a0kB"
+
+
+def documents(entries: list[DocumentEntry], states: dict[str, DocumentState], language: str,
+              strings: dict[str, str], href_for: callable) -> str:
+    if not entries:
+        return f'<p class="documents-none">{escape(strings["documents_none"])}</p>'
+    items = []
+    for entry in entries:
+        state = states.get(entry.id)
+        label = DOCUMENT_TYPES[entry.type][0]
+        details = [label]
+        if state:
+            details.append(file_size(state.size, language))
+        if entry.date:
+            details.append(strings["document_date"].format(date=format_long_date(entry.date, language)))
+        meta = f'<span class="document__meta" dir="auto">({escape(", ".join(details))})</span>'
+        title = _text(entry.title, language)
+        if state:
+            link = (f'<a class="document__link" href="{escape(href_for(state.file))}" '
+                    f'type="{escape(state.content_type)}">{title}</a> {meta}')
+        else:
+            link = f'{title} {meta} <span class="document__unavailable">{escape(strings["document_unavailable"])}</span>'
+        description = _text(entry.description, language, "p", "document__description") if entry.description else ""
+        items.append(f'<li class="document">{link}{description}</li>')
+    return f'<ul class="document-list">{"".join(items)}</ul>'
+
+
+def contact_card(contact: Contact, language: str, strings: dict[str, str]) -> str:
+    rows = []
+    if contact.email:
+        rows.append(f'<dt>{escape(strings["contact_email"])}</dt><dd><a href="mailto:{escape(contact.email)}" dir="ltr">'
+                    f'{escape(contact.email)}</a></dd>')
+    if contact.address:
+        rows.append(f'<dt>{escape(strings["contact_address"])}</dt><dd lang="de" dir="ltr">{escape(contact.address)}</dd>')
+    if contact.url:
+        rows.append(f'<dt>{escape(strings["contact_website"])}</dt><dd><a class="external-link" href="{escape(contact.url)}" '
+                    f'rel="external noopener" dir="ltr">{escape(_host(contact.url))}{external_mark(strings)}</a></dd>')
+    note = _text(contact.note, language, "p", "contact-card__note") if contact.note else ""
+    return (f'<div class="contact-card">{_text(contact.name, language, "p", "contact-card__name")}'
+            f'<dl class="contact-card__list">{"".join(rows)}</dl>{note}</div>')
+
+
+def _host(url: str) -> str:
+    from urllib.parse import urlsplit
+    return urlsplit(url).hostname or url
+
+
+def translation_notice(kind: str, strings: dict[str, str], original_href: str,
+                       available: list[tuple[str, str, str]] = ()) -> str:
+    """A notice at the top of a translated page. ``available``: (code, own name, href)."""
+    original = f'<a href="{escape(original_href)}" hreflang="de">{escape(strings["original_link"])}</a>'
+    if kind == MISSING:
+        links = "".join(
+            f'<li><a href="{escape(href)}" hreflang="{code}" lang="{code}"{_dir(code)}>{escape(name)}</a></li>'
+            for code, name, href in available
+        )
+        body = (f'<p>{escape(strings["notice_missing"])}</p>'
+                f'<p>{escape(strings["notice_missing_available"])}</p><ul>{links}</ul>')
+    elif kind in (MACHINE, OUTDATED):
+        body = f'<p>{escape(strings["notice_" + kind])} {original}</p>'
+    else:
+        raise ValueError(kind)
+    return (f'<div class="translation-notice translation-notice--{kind}" data-translation-state="{kind}" role="note">'
+            f'{body}</div>')
+
+
+_EXTERNAL_A = re.compile(r'<a href="(https?://[^"]+|mailto:[^"]+|tel:[^"]+)"(?![^>]*class=)([^>]*)>(.*?)</a>', re.S)
+
+
+def mark_external_links(html: str, strings: dict[str, str], own_origin: str = "") -> str:
+    """Mark links in Markdown content that lead to other websites, visibly and for screen readers."""
+    def replace(match: re.Match) -> str:
+        href, rest, inner = match.groups()
+        if href.startswith(("mailto:", "tel:")):
+            return f'<a href="{href}" dir="ltr"{rest}>{inner}</a>'
+        if own_origin and href.startswith(own_origin):
+            return match.group(0)
+        return f'<a href="{href}" class="external-link" rel="external noopener"{rest}>{inner}{external_mark(strings)}</a>'
+    return _EXTERNAL_A.sub(replace, html)

@@ -1,0 +1,26 @@
+"""What the tests need to know about the site's structure, derived from the repository."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sitekit.build import page_url_in_language
+from sitekit.languages import languages
+from sitekit.pages import language_pages
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def german_pages() -> dict[str, Path]:
+    return language_pages("de", ROOT / "docs")
+
+
+def built_page(site: Path, language_prefix: str, rel_path: str) -> Path:
+    return site / language_prefix / page_url_in_language(rel_path) / "index.html"
+
+
+def all_built_pages(site: Path):
+    """(language, rel_path, html file) for every page in every built language."""
+    for lang in languages():
+        for rel_path in german_pages():
+            yield lang, rel_path, built_page(site, lang.url_prefix, rel_path)
