@@ -87,10 +87,12 @@ def _language(code: str) -> Language:
 
 def page_markdown(markdown: str, page, config) -> str:
     """Render data placeholders and put the translation notice under the page's title."""
-    code = current_language(config)
+    page_code = current_language(config)
     rel_path = page.file.norm_src_uri
-    strings = ui_strings(code)
     docs_dir = Path(config.docs_dir)
+    missing = page_code != DEFAULT_LANGUAGE and status_of(rel_path, page_code, docs_dir).missing
+    code = DEFAULT_LANGUAGE if missing else page_code  # data texts in the language of the content around them
+    strings = ui_strings(code)
 
     def href(target_site_path: str) -> str:
         return get_relative_url(target_site_path or "./", page.url or "./")
@@ -98,7 +100,7 @@ def page_markdown(markdown: str, page, config) -> str:
     def replace(match: re.Match) -> str:
         name, arg = match.group("name"), match.group("arg")
         if name == "angebote":
-            return "\n" + render.offer_cards(_offers(code, docs_dir, href), code, strings) + "\n"
+            return "\n" + render.offer_cards(_offers(code, page_code, docs_dir, href), code, strings) + "\n"
         if name == "links":
             return "\n" + render.external_links(STATE.data["links"], code, strings) + "\n"
         if name == "dokumente":
@@ -108,20 +110,25 @@ def page_markdown(markdown: str, page, config) -> str:
         return "\n" + render.contact_card(STATE.data["contacts"][arg], code, strings) + "\n"
 
     markdown = PLACEHOLDER.sub(replace, markdown)
-    notices = _notices(rel_path, code, strings, docs_dir, href)
+    notices = _notices(rel_path, page_code, ui_strings(page_code), docs_dir, href)
+    if missing:
+        # The German text stands in for a missing translation: mark it as German, left-to-right.
+        german = _language(DEFAULT_LANGUAGE)
+        return f'{notices}\n\n<div lang="{german.code}" dir="{german.direction}" markdown>\n\n{markdown}\n\n</div>\n'
     if notices:
         markdown = _insert_after_title(markdown, notices)
     return markdown
 
 
-def _offers(code: str, docs_dir: Path, href) -> list:
+def _offers(text_code: str, url_code: str, docs_dir: Path, href) -> list:
+    """(offer page in the reader's language or German, link in the page's language)."""
     offers = []
     german = language_pages(DEFAULT_LANGUAGE, docs_dir)
-    own = language_pages(code, docs_dir)
+    own = language_pages(text_code, docs_dir)
     for rel_path, german_path in german.items():
         page = read_page(own.get(rel_path, german_path), docs_dir)
         if page.is_offer:
-            offers.append((page, href(site_path(_language(code), rel_path))))
+            offers.append((page, href(site_path(_language(url_code), rel_path))))
     return offers
 
 

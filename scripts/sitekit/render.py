@@ -53,7 +53,7 @@ def offer_cards(offers: list[tuple[Page, str]], language: str, strings: dict[str
     for page, href in sorted(offers, key=lambda item: (item[0].order, item[0].rel_path)):
         icon = svg_icon(str(page.meta.get("icon", "")), "offer-card__icon")
         items.append(
-            '<li class="offer-card">'
+            f'<li class="offer-card"{_lang_attrs(page.language, language)}>'
             f'{icon}'
             f'<h2 class="offer-card__title"><a href="{escape(href)}">{escape(str(page.meta["title"]))}</a></h2>'
             f'<p class="offer-card__summary">{escape(str(page.meta["summary"]))}</p>'

@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""Texte aus den Datendateien übersetzen (Links, Kontakte, Dokumente).
+
+  export SPRACHE > datei.yml    Alle deutschen Texte der Datendateien mit leerem Feld für SPRACHE
+  import SPRACHE datei.yml      Die ausgefüllten Übersetzungen in die Datendateien schreiben
+                                (je Text eine Zeile „SPRACHE: …“ unter „de: …“; vorhandene ersetzt)
+
+So kann eine Übersetzerin alle Texte einer Sprache in einer Datei bearbeiten.
+Exit codes: 0 ok, 2 Fehler (nichts geschrieben).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import yaml  # noqa: E402
+
+from sitekit.errors import ContentError  # noqa: E402
+from sitekit.fields import LANGUAGE_CODE, plain_text  # noqa: E402
+from sitekit.pages import ROOT  # noqa: E402
+from sitekit.yamlfile import LineDict, load_yaml  # noqa: E402
+
+DATA_FILES = ("data/links.yml", "data/contacts.yml", "data/documents.yml")
+
+
+def localized_texts(node, found: list) -> None:
+    """Collect every mapping that is a text per language (has a 'de' key, only language keys)."""
+    if isinstance(node, LineDict):
+        if "de" in node and all(isinstance(k, str) and LANGUAGE_CODE.match(k) for k in node):
+            found.append(node)
+            return
+        for value in node.values():
+            localized_texts(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            localized_texts(value, found)
+
+
+def texts(rel_path: str) -> list[LineDict]:
+    found: list[LineDict] = []
+    localized_texts(load_yaml(ROOT / rel_path, rel_path), found)
+    return found
+
+
+def cmd_export(args) -> int:
+    entries = []
+    for rel_path in DATA_FILES:
+        for mapping in texts(rel_path):
+            entries.append({"ref": f"{rel_path}:{mapping.line_of('de')}", "de": str(mapping["de"]),
+                            args.language: str(mapping.get(args.language, ""))})
+    yaml.safe_dump(entries, sys.stdout, allow_unicode=True, sort_keys=False, width=1000)
+    return 0
+
+
+def cmd_import(args) -> int:
+    entries = yaml.safe_load(Path(args.file).read_text(encoding="utf-8")) or []
+    by_ref = {}
+    for entry in entries:
+        text = entry.get(args.language)
+        if text:
+            by_ref[entry["ref"]] = plain_text(text, args.file, None, entry["ref"])
+    for rel_path in DATA_FILES:
+        path = ROOT / rel_path
+        lines = path.read_text(encoding="utf-8").split("\n")
+        # bottom-up, so that inserted lines don't shift the lines still to come
+        for mapping in sorted(texts(rel_path), key=lambda m: -m.line_of("de")):
+            text = by_ref.get(f"{rel_path}:{mapping.line_of('de')}")
+            if not text:
+                continue
+            de_index = mapping.line_of("de") - 1
+            indent = lines[de_index][: len(lines[de_index]) - len(lines[de_index].lstrip())]
+            new_line = f"{indent}{args.language}: {json.dumps(text, ensure_ascii=False)}"
+            if args.language in mapping:
+                lines[mapping.line_of(args.language) - 1] = new_line
+            else:
+                last = max(mapping.line_of(k) for k in mapping) - 1
+                lines.insert(last + 1, new_line)
+        temp = path.with_name(f".{path.name}.tmp")
+        temp.write_text("\n".join(lines), encoding="utf-8")
+        load_yaml(temp, rel_path)  # refuse to write a file that no longer parses
+        temp.replace(path)
+    print(f"{len(by_ref)} Texte auf „{args.language}“ übernommen.")
+    return 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("export")
+    p.add_argument("language")
+    p.set_defaults(run=cmd_export)
+    p = sub.add_parser("import")
+    p.add_argument("language")
+    p.add_argument("file")
+    p.set_defaults(run=cmd_import)
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except ContentError as error:
+        print(f"Fehler: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
