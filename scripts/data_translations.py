@@ -28,21 +28,25 @@ from sitekit.yamlfile import LineDict, load_yaml  # noqa: E402
 DATA_FILES = ("data/links.yml", "data/contacts.yml", "data/documents.yml")
 
 
-def localized_texts(node, found: list) -> None:
-    """Collect every mapping that is a text per language (has a 'de' key, only language keys)."""
+def localized_texts(node, found: list, path: str = "") -> None:
+    """Collect (path, mapping) for every text per language (a mapping with 'de' and only language keys).
+
+    The path (e.g. ``groups[0].links[2].name``) identifies a text independently of line numbers,
+    which change as translations are inserted.
+    """
     if isinstance(node, LineDict):
         if "de" in node and all(isinstance(k, str) and LANGUAGE_CODE.match(k) for k in node):
-            found.append(node)
+            found.append((path, node))
             return
-        for value in node.values():
-            localized_texts(value, found)
+        for key, value in node.items():
+            localized_texts(value, found, f"{path}.{key}" if path else str(key))
     elif isinstance(node, list):
-        for value in node:
-            localized_texts(value, found)
+        for index, value in enumerate(node):
+            localized_texts(value, found, f"{path}[{index}]")
 
 
-def texts(rel_path: str) -> list[LineDict]:
-    found: list[LineDict] = []
+def texts(rel_path: str) -> list[tuple[str, LineDict]]:
+    found: list[tuple[str, LineDict]] = []
     localized_texts(load_yaml(ROOT / rel_path, rel_path), found)
     return found
 
@@ -50,8 +54,8 @@ def texts(rel_path: str) -> list[LineDict]:
 def cmd_export(args) -> int:
     entries = []
     for rel_path in DATA_FILES:
-        for mapping in texts(rel_path):
-            entries.append({"ref": f"{rel_path}:{mapping.line_of('de')}", "de": str(mapping["de"]),
+        for path, mapping in texts(rel_path):
+            entries.append({"ref": f"{rel_path}:{path}", "de": str(mapping["de"]),
                             args.language: str(mapping.get(args.language, ""))})
     yaml.safe_dump(entries, sys.stdout, allow_unicode=True, sort_keys=False, width=1000)
     return 0
@@ -65,11 +69,11 @@ def cmd_import(args) -> int:
         if text:
             by_ref[entry["ref"]] = plain_text(text, args.file, None, entry["ref"])
     for rel_path in DATA_FILES:
-        path = ROOT / rel_path
-        lines = path.read_text(encoding="utf-8").split("\n")
+        file = ROOT / rel_path
+        lines = file.read_text(encoding="utf-8").split("\n")
         # bottom-up, so that inserted lines don't shift the lines still to come
-        for mapping in sorted(texts(rel_path), key=lambda m: -m.line_of("de")):
-            text = by_ref.get(f"{rel_path}:{mapping.line_of('de')}")
+        for text_path, mapping in sorted(texts(rel_path), key=lambda item: -item[1].line_of("de")):
+            text = by_ref.get(f"{rel_path}:{text_path}")
             if not text:
                 continue
             de_index = mapping.line_of("de") - 1
@@ -80,10 +84,14 @@ def cmd_import(args) -> int:
             else:
                 last = max(mapping.line_of(k) for k in mapping) - 1
                 lines.insert(last + 1, new_line)
-        temp = path.with_name(f".{path.name}.tmp")
+        temp = file.with_name(f".{file.name}.tmp")
         temp.write_text("\n".join(lines), encoding="utf-8")
-        load_yaml(temp, rel_path)  # refuse to write a file that no longer parses
-        temp.replace(path)
+        try:
+            load_yaml(temp, rel_path)  # refuse to write a file that no longer parses
+        except ContentError:
+            temp.unlink()
+            raise
+        temp.replace(file)
     print(f"{len(by_ref)} Texte auf „{args.language}“ übernommen.")
     return 0
 

@@ -10,13 +10,18 @@ command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v java >/dev/null 2>&1 || need_apt+=(default-jre-headless)
 fc-list 2>/dev/null | grep -qi "Noto Naskh Arabic" || need_apt+=(fonts-noto-core)
 if ((${#need_apt[@]})); then
+  as_root=()
   if [[ $(id -u) -ne 0 ]]; then
-    echo "Bitte installieren: ${need_apt[*]} (apt-get install ${need_apt[*]})" >&2
-    exit 1
+    if sudo -n true 2>/dev/null; then
+      as_root=(sudo -n)   # e.g. GitHub's runners
+    else
+      echo "Bitte installieren: ${need_apt[*]} (apt-get install ${need_apt[*]})" >&2
+      exit 1
+    fi
   fi
   echo "Installiere ${need_apt[*]} …"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+  "${as_root[@]}" apt-get update -qq
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
 
 if [[ -f package.json ]]; then

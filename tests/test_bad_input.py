@@ -57,12 +57,13 @@ def test_broken_yaml(project, tmp_path):
 
 def test_missing_required_field(project, tmp_path):
     path = project / "data/links.yml"
-    text = path.read_text(encoding="utf-8")
-    first_url = next(line for line in text.splitlines() if line.strip().startswith("url:"))
-    line_no = text.splitlines().index(first_url)  # the link entry starts on the line(s) before
-    path.write_text(text.replace(first_url + "\n", "", 1), encoding="utf-8")
-    output = _assert_fails(project, tmp_path, "data/links.yml, Zeile", "Feld „url“", "Pflichtfeld fehlt", "https://")
-    assert f"Zeile {line_no}" in output or f"Zeile {line_no - 1}" in output or f"Zeile {line_no - 2}" in output
+    lines = path.read_text(encoding="utf-8").split("\n")
+    url_index = next(i for i, line in enumerate(lines) if line.strip().startswith("url:"))
+    entry_line = next(i for i in range(url_index, 0, -1) if lines[i].strip().startswith("- ")) + 1
+    del lines[url_index]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    # the message points at the entry that lacks the field
+    _assert_fails(project, tmp_path, f"data/links.yml, Zeile {entry_line}:", "Feld „url“", "Pflichtfeld fehlt", "https://")
 
 
 def test_wrong_type(project, tmp_path):

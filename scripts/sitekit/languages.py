@@ -13,6 +13,8 @@ from babel.dates import format_date
 ROOT = Path(__file__).resolve().parents[2]
 MKDOCS_YML = ROOT / "mkdocs.yml"
 DEFAULT_LANGUAGE = "de"
+# English readers in Germany expect "27 November 2026", not the US "November 27, 2026".
+DATE_LOCALES = {"en": "en_GB"}
 
 
 @dataclass(frozen=True)
@@ -60,4 +62,4 @@ def language(code: str, mkdocs_yml: Path = MKDOCS_YML) -> Language:
 
 def format_long_date(value: dt.date, code: str) -> str:
     """A date the way readers of ``code`` write it (CLDR via Babel), e.g. 27. November 2026."""
-    return format_date(value, format="long", locale=code)
+    return format_date(value, format="long", locale=DATE_LOCALES.get(code, code))
