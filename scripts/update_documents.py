@@ -252,11 +252,11 @@ class Workspace:
 
     def open(self) -> "Workspace":
         self.lock_folder.mkdir(parents=True, exist_ok=True)
-        self.documents_dir.mkdir(parents=True, exist_ok=True)
         self._take_lock()
         # os.replace only works within one file system; otherwise stage inside the
         # documents folder under a hidden name (MkDocs never publishes dot files).
-        if self.lock_folder.stat().st_dev != self.documents_dir.stat().st_dev:
+        if self.lock_folder.stat().st_dev != existing_ancestor(self.documents_dir).stat().st_dev:
+            self.documents_dir.mkdir(parents=True, exist_ok=True)
             self.temp_folder = self.documents_dir
         return self
 
@@ -279,11 +279,17 @@ class Workspace:
 
     def remove_leftovers(self, state_path: Path) -> list[Path]:
         """Delete temp files of an earlier run that was killed; we hold the lock, so none is in use."""
-        leftovers = [*self.lock_folder.glob(PART_PATTERN), *self.documents_dir.glob(PART_PATTERN),
+        leftovers = [*self.lock_folder.glob(PART_PATTERN), *self.documents_dir.glob(PART_PATTERN),  # empty if absent
                      *state_path.parent.glob(atomic_temp_pattern(state_path))]
         for path in leftovers:
             path.unlink(missing_ok=True)
         return leftovers
+
+
+def existing_ancestor(path: Path) -> Path:
+    while not path.exists() and path.parent != path:
+        path = path.parent
+    return path
 
 
 class Staging:
@@ -332,6 +338,7 @@ class Staging:
 
     def publish(self, target: Path) -> None:
         assert self.path is not None and self._file is None, "finish() first"
+        target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(self.path, target)
         self.path = None
         fsync_directory(target.parent)

@@ -211,6 +211,15 @@ def test_new_documents_are_added_with_their_state(site, server):
     assert site.leftovers() == []
 
 
+def test_empty_manifest_is_fine_and_creates_no_documents_folder(site, server):
+    site.manifest.write_text("# noch keine Dokumente\ndocuments: []\n", encoding="utf-8")
+    result = site.run()
+    assert result.returncode == 0, result
+    assert result.stdout == "Ergebnis: 0 neu, 0 aktualisiert, 0 unverändert, 0 fehlgeschlagen\n"
+    assert not site.documents.exists() and not site.state_path.exists()
+    assert server.requests == []
+
+
 def test_unchanged_run_only_makes_conditional_requests(published, server):
     server.route("/gesund.pdf", serve_file(GESUND_V1, last_modified=LM_GESUND))  # no change after all
     mtimes = {path.name: path.stat().st_mtime_ns for path in published.documents.iterdir()}
