@@ -1,0 +1,108 @@
+"""Unit tests of the shared library's plain functions (the hook only forwards to them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from sitekit.build import page_url_in_language, split_search_index
+from sitekit.errors import ContentError
+from sitekit.fields import check_url, localized_text
+from sitekit.languages import Language, format_long_date
+from sitekit.render import file_size, language_name, mark_external_links
+from sitekit.translation import source_hash_of_text
+from sitekit.yamlfile import parse_yaml
+
+STRINGS = {"external_link": "(andere Website)"}
+
+
+@pytest.mark.parametrize("url", ["https://www.erkrath.de/", "mailto:integration@erkrath.de", "tel:+492104123456"])
+def test_allowed_urls(url):
+    assert check_url(url, "x.yml", 3, "url") == url
+
+
+@pytest.mark.parametrize("url, words", [
+    ("javascript:alert(1)", "nicht erlaubt"),
+    ("http://www.erkrath.de/", "https://"),
+    ("data:text/html,hi", "nicht erlaubt"),
+    ("//www.erkrath.de/", "vollständige Adresse"),
+    ("https://localhost/", "Servernamen"),
+    ("mailto:kein-at-zeichen", "keine gültige E-Mail-Adresse"),
+    ("tel:abc", "keine gültige Telefonnummer"),
+    ("https://www.erkrath .de/", "Leerzeichen"),
+])
+def test_refused_urls_name_file_line_field(url, words):
+    with pytest.raises(ContentError) as caught:
+        check_url(url, "data/links.yml", 7, "url")
+    message = str(caught.value)
+    assert message.startswith("data/links.yml, Zeile 7: Feld „url“:") and words in message
+
+
+def test_yaml_line_numbers_and_duplicates():
+    data = parse_yaml("a: 1\nliste:\n  - name: x\n    url: y\n", "f.yml")
+    assert data.line_of("liste") == 2 and data["liste"][0].line_of("url") == 4
+    with pytest.raises(ContentError, match=r"f.yml, Zeile 3: Der Schlüssel „a“ steht zweimal"):
+        parse_yaml("a: 1\nb: 2\na: 3\n", "f.yml")
+
+
+def test_localized_text_accepts_plain_german_and_needs_german():
+    assert localized_text(parse_yaml("t: Hallo\n", "f"), "t", "f") == {"de": "Hallo"}
+    assert localized_text(parse_yaml("t:\n  de: Hallo\n  ar: مرحبا\n", "f"), "t", "f") == {"de": "Hallo", "ar": "مرحبا"}
+    with pytest.raises(ContentError, match="deutsche Text fehlt"):
+        localized_text(parse_yaml("t:\n  en: Hello\n", "f"), "t", "f")
+    with pytest.raises(ContentError, match="kein Sprachkürzel"):
+        localized_text(parse_yaml("t:\n  de: Hallo\n  Deutsch: x\n", "f"), "t", "f")
+
+
+def test_source_hash_ignores_line_endings_and_trailing_spaces():
+    assert source_hash_of_text("a  \r\nb\n") == source_hash_of_text("a\nb")
+    assert source_hash_of_text("a\nb") != source_hash_of_text("a\nc")
+
+
+@pytest.mark.parametrize("rel_path, url", [("index.md", ""), ("kontakt.md", "kontakt/"),
+                                           ("angebote/index.md", "angebote/"), ("angebote/x.md", "angebote/x/")])
+def test_page_urls(rel_path, url):
+    assert page_url_in_language(rel_path) == url
+
+
+def test_sizes_and_dates_in_each_language():
+    assert file_size(1_234_567, "de") == "1,2\u00a0MB" and file_size(1_234_567, "en") == "1.2\u00a0MB"
+    assert file_size(5_300, "de") == "5,3\u00a0kB"
+    assert format_long_date(dt.date(2019, 2, 26), "de") == "26. Februar 2019"
+    assert format_long_date(dt.date(2019, 2, 26), "en") == "26 February 2019"
+    assert "2019" in format_long_date(dt.date(2019, 2, 26), "ps")
+
+
+def test_language_names_in_their_own_script():
+    assert language_name("ar") == "العربية" and language_name("uk") == "Українська" and language_name("de") == "Deutsch"
+
+
+def test_direction_from_the_language():
+    assert [Language(c, c, False).direction for c in ("de", "ar", "fa", "ps", "uk")] == ["ltr", "rtl", "rtl", "rtl", "ltr"]
+
+
+def test_external_links_are_marked_and_mail_links_stay_ltr():
+    html = ('<p><a href="https://www.fkfe.de/">FKFE</a> <a href="mailto:a@b.de">a@b.de</a> '
+            '<a href="../kontakt/">Kontakt</a></p>')
+    marked = mark_external_links(html, STRINGS)
+    assert 'class="external-link" rel="external noopener"' in marked and "(andere Website)" in marked
+    assert '<a href="mailto:a@b.de" dir="ltr">' in marked
+    assert '<a href="../kontakt/">Kontakt</a>' in marked
+
+
+def test_search_index_split_per_language(tmp_path):
+    languages = (Language("de", "Deutsch", True), Language("en", "English", False), Language("fa", "فارسی", False))
+    (tmp_path / "search").mkdir()
+    docs = [{"location": "", "title": "Start", "text": "a"}, {"location": "kontakt/", "title": "Kontakt", "text": "b"},
+            {"location": "en/", "title": "Start", "text": "c"}, {"location": "fa/kontakt/", "title": "تماس", "text": "d"}]
+    (tmp_path / "search/search_index.json").write_text(json.dumps({"config": {"lang": ["de", "en"], "separator": "x"}, "docs": docs}))
+    split_search_index(tmp_path, languages)
+    de = json.loads((tmp_path / "search/search_index.json").read_text())
+    en = json.loads((tmp_path / "en/search/search_index.json").read_text())
+    fa = json.loads((tmp_path / "fa/search/search_index.json").read_text())
+    assert [d["location"] for d in de["docs"]] == ["", "kontakt/"] and de["config"]["lang"] == ["de"]
+    assert [d["location"] for d in en["docs"]] == [""] and en["config"]["lang"] == ["en"]
+    assert [d["location"] for d in fa["docs"]] == ["kontakt/"]
+    assert fa["config"]["lang"] == ["en"] and fa["config"]["pipeline"] == []
