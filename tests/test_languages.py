@@ -106,3 +106,14 @@ def test_html_lang_and_dir_match_the_language(site):
         html = soup(path)
         assert html.html["lang"] == lang.code and html.html["dir"] == lang.direction
         assert html.body["dir"] == lang.direction
+
+
+@pytest.mark.parametrize("lang", [lang for lang in LANGUAGES if lang.direction == "rtl"], ids=lambda lang: lang.code)
+def test_addresses_and_mail_stay_left_to_right_in_rtl_pages(site, lang):
+    for rel_path in german_pages():
+        html = soup(built_page(site, lang.url_prefix, rel_path))
+        for a in html.select('article a[href^="mailto:"], article a[href^="tel:"]'):
+            assert a.get("dir") == "ltr", (rel_path, str(a))
+        for card in html.select(".contact-card"):
+            address = card.select_one("bdi")
+            assert address is not None and address["dir"] == "ltr" and address["lang"] == "de"
