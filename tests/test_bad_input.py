@@ -142,3 +142,11 @@ def test_text_from_data_is_escaped(project, tmp_path):
     assert result.returncode == 0, result.stderr
     html = (tmp_path / "out/links/index.html").read_text(encoding="utf-8")
     assert "Beratung &amp; Hilfe für Kinder &lt; 12 Jahre" in html
+
+
+def test_link_to_a_missing_page(project, tmp_path):
+    path = project / "docs/de/kontakt.md"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines.append("Siehe [Anfahrt](anfahrt.md).")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    _assert_fails(project, tmp_path, f"docs/de/kontakt.md, Zeile {len(lines)}", "„anfahrt.md“ führt zu keiner vorhandenen Seite")

@@ -37,6 +37,28 @@ def placeholders(body: str, file: str, contacts: dict, first_line: int = 1) -> l
     return found
 
 
+MARKDOWN_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+
+
+def broken_page_links(body: str, rel_path: str, language: str, file: str, docs_dir: Path,
+                      first_line: int = 1) -> list[ContentError]:
+    """Relative links to pages or files that do not exist (in this language or in German)."""
+    from posixpath import dirname, join, normpath
+    errors = []
+    for match in MARKDOWN_LINK.finditer(body):
+        target = match.group(1).split("#")[0]
+        if not target or re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I) or target.startswith("/"):
+            continue
+        resolved = normpath(join(dirname(rel_path), target))
+        candidates = [docs_dir / language / resolved, docs_dir / DEFAULT_LANGUAGE / resolved, docs_dir / resolved]
+        if resolved.startswith("..") or not any(candidate.is_file() for candidate in candidates):
+            line = first_line + body.count("\n", 0, match.start())
+            errors.append(ContentError(file, f"Der Link „{match.group(1)}“ führt zu keiner vorhandenen Seite.",
+                                       "Prüfen Sie den Dateinamen (mit .md) und den Ordner; Links zu anderen Websites "
+                                       "beginnen mit https://.", line))
+    return errors
+
+
 def check_data() -> tuple[list[ContentError], dict]:
     """Load every data file; returns the errors and what could be loaded."""
     errors: list[ContentError] = []
@@ -69,6 +91,7 @@ def check_pages(languages: list[str], contacts: dict, docs_dir: Path = DOCS_DIR)
                                        f"Benennen Sie die Datei wie die deutsche Seite in docs/{DEFAULT_LANGUAGE}/ oder löschen Sie sie.")
                 front_lines = page.path.read_text(encoding="utf-8").count("\n") - page.body.count("\n")
                 placeholders(page.body, name, contacts, front_lines + 1)
+                errors += broken_page_links(page.body, rel_path, code, name, docs_dir, front_lines + 1)
             except ContentError as error:
                 errors.append(error)
     return errors
