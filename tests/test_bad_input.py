@@ -150,3 +150,8 @@ def test_link_to_a_missing_page(project, tmp_path):
     lines.append("Siehe [Anfahrt](anfahrt.md).")
     path.write_text("\n".join(lines), encoding="utf-8")
     _assert_fails(project, tmp_path, f"docs/de/kontakt.md, Zeile {len(lines)}", "„anfahrt.md“ führt zu keiner vorhandenen Seite")
+
+
+def test_page_file_name_unfit_for_an_address(project, tmp_path):
+    (project / "docs/de/kontakt.md").rename(project / "docs/de/Neue Seite.md")
+    _assert_fails(project, tmp_path, "docs/de/Neue Seite.md", "Dateiname", "Kleinbuchstaben")

@@ -37,6 +37,7 @@ def placeholders(body: str, file: str, contacts: dict, first_line: int = 1) -> l
     return found
 
 
+SAFE_PAGE_PATH = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)*\.md")
 MARKDOWN_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 
 
@@ -84,6 +85,10 @@ def check_pages(languages: list[str], contacts: dict, docs_dir: Path = DOCS_DIR)
         for rel_path, path in language_pages(code, docs_dir).items():
             name = display_path(path)
             try:
+                if not SAFE_PAGE_PATH.fullmatch(rel_path):
+                    raise ContentError(name, "Der Dateiname ist für eine Internetadresse nicht geeignet.",
+                                       "Verwenden Sie nur Kleinbuchstaben a–z, Ziffern und Bindestriche, "
+                                       "z. B. „sprach-cafe.md“ (ä → ae, ö → oe, ü → ue, ß → ss).")
                 page = read_page(path, docs_dir)
                 check_page(page)
                 if code != DEFAULT_LANGUAGE and rel_path not in german:
