@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
+import io
 import http.server
 import shutil
 import threading
@@ -46,10 +48,38 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         super().send_error(code, message, explain)
 
 
+COMPRESSIBLE = ("text/", "application/json", "application/javascript", "image/svg+xml", "application/xml")
+
+
+class _CompressingHandler(_QuietHandler):
+    """Like a production host: gzip for text responses when the client accepts it."""
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not self.path.split("?")[0].endswith("/"):
+                return super().send_head()  # redirect to the folder URL
+            path = path / "index.html"
+        ctype = self.guess_type(str(path))
+        if ("gzip" not in self.headers.get("Accept-Encoding", "") or not path.is_file()
+                or not ctype.startswith(COMPRESSIBLE)):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), compresslevel=9, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", ctype + ("; charset=utf-8" if ctype.startswith("text/") else ""))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Cache-Control", "max-age=3600")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
 @contextlib.contextmanager
-def serve_directory(directory: Path, requests: list | None = None):
-    """Serve ``directory`` on 127.0.0.1 (free port); yields the base URL ending in '/'."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
+def serve_directory(directory: Path, requests: list | None = None, compress: bool = False):
+    """Serve ``directory`` on 127.0.0.1 (free port); yields the base URL ending in '/'.
+    ``compress=True``: gzip text responses for clients that accept it (for the audit)."""
+    handler = functools.partial(_CompressingHandler if compress else _QuietHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

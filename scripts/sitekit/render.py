@@ -146,7 +146,7 @@ def contact_card(contact: Contact, language: str, strings: dict[str, str]) -> st
         rows.append(f'<dt>{escape(strings["contact_email"])}</dt><dd><a href="mailto:{escape(contact.email)}" dir="ltr">'
                     f'{escape(contact.email)}</a></dd>')
     if contact.address:
-        rows.append(f'<dt>{escape(strings["contact_address"])}</dt><dd lang="de" dir="ltr">{escape(contact.address)}</dd>')
+        rows.append(f'<dt>{escape(strings["contact_address"])}</dt><dd><bdi lang="de" dir="ltr">{escape(contact.address)}</bdi></dd>')
     if contact.url:
         rows.append(f'<dt>{escape(strings["contact_website"])}</dt><dd><a class="external-link" href="{escape(contact.url)}" '
                     f'rel="external noopener" dir="ltr">{escape(_host(contact.url))}{external_mark(strings)}</a></dd>')
@@ -187,6 +187,8 @@ def mark_external_links(html: str, strings: dict[str, str], own_origin: str = ""
     def replace(match: re.Match) -> str:
         href, rest, inner = match.groups()
         if href.startswith(("mailto:", "tel:")):
+            if re.search(r'\sdir=', rest):  # already marked (e.g. a contact card): no duplicate attribute
+                return match.group(0)
             return f'<a href="{href}" dir="ltr"{rest}>{inner}</a>'
         if own_origin and href.startswith(own_origin):
             return match.group(0)
