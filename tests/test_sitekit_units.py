@@ -106,3 +106,14 @@ def test_search_index_split_per_language(tmp_path):
     assert [d["location"] for d in en["docs"]] == [""] and en["config"]["lang"] == ["en"]
     assert [d["location"] for d in fa["docs"]] == ["kontakt/"]
     assert fa["config"]["lang"] == ["en"] and fa["config"]["pipeline"] == []
+
+
+def test_latin_names_in_rtl_text_are_isolated():
+    from sitekit.render import isolate_latin_runs
+    html = ('<p>انجمن Freundeskreis für Flüchtlinge in Erkrath e.V. (انجمن) &amp; &#x27; '
+            '<a href="https://x.de/a b">Bürgerhaus Hochdahl</a> <code>a b</code> <time datetime="2019">2019</time></p>')
+    out = isolate_latin_runs(html)
+    assert "<bdi>Freundeskreis für Flüchtlinge in Erkrath e.V.</bdi> (انجمن)" in out
+    assert "&amp; &#x27;" in out and 'href="https://x.de/a b"' in out
+    assert "<a href=\"https://x.de/a b\"><bdi>Bürgerhaus Hochdahl</bdi></a>" in out
+    assert "<code>a b</code>" in out and '<time datetime="2019">2019</time>' in out

@@ -154,7 +154,11 @@ def _insert_after_title(markdown: str, html: str) -> str:
 
 
 def page_content(html: str, config) -> str:
-    return render.mark_external_links(html, ui_strings(current_language(config)), config.site_url or "")
+    code = current_language(config)
+    html = render.mark_external_links(html, ui_strings(code), config.site_url or "")
+    if _language(code).direction == "rtl":
+        html = render.isolate_latin_runs(html)
+    return html
 
 
 def page_context(context: dict, page, config) -> dict:

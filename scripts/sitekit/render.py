@@ -194,3 +194,28 @@ def mark_external_links(html: str, strings: dict[str, str], own_origin: str = ""
             return match.group(0)
         return f'<a href="{href}" class="external-link" rel="external noopener"{rest}>{inner}{external_mark(strings)}</a>'
     return _EXTERNAL_A.sub(replace, html)
+
+
+# A run of Latin-script words inside right-to-left text, e.g. "Freundeskreis für Flüchtlinge in
+# Erkrath e.V." (no '&' or ';', so that character references stay intact).
+_LATIN_RUN = re.compile(r"(?<![&#A-Za-zÀ-ÖØ-öø-ž0-9])[A-Za-zÀ-ÖØ-öø-ž](?:[A-Za-zÀ-ÖØ-öø-ž0-9 .,:–\-/'’]*[A-Za-zÀ-ÖØ-öø-ž0-9.])?")
+_TAG_OR_TEXT = re.compile(r"(<[^>]+>)")
+
+
+def isolate_latin_runs(html: str) -> str:
+    """Wrap German names and other Latin-script runs in right-to-left text in <bdi>, so that
+    their punctuation stays where it belongs ("e.V." would otherwise jump to the other end)."""
+    parts = _TAG_OR_TEXT.split(html)
+    depth = 0  # inside <bdi>, <code>, <pre>, <script>, <style> or <svg>: leave text alone
+    for index, part in enumerate(parts):
+        if index % 2:  # a tag
+            name = re.match(r"</?\s*([a-zA-Z0-9]+)", part)
+            if name and name.group(1).lower() in ("bdi", "code", "pre", "script", "style", "svg", "time"):
+                if part.startswith("</"):
+                    depth = max(depth - 1, 0)
+                elif not part.endswith("/>"):
+                    depth += 1
+            continue
+        if depth == 0 and part.strip():
+            parts[index] = _LATIN_RUN.sub(lambda m: f"<bdi>{m.group(0)}</bdi>" if any(c.isalpha() for c in m.group(0)) and len(m.group(0)) > 1 else m.group(0), part)
+    return "".join(parts)
