@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v java >/dev/null 2>&1 || need_apt+=(default-jre-headless)
-fc-list 2>/dev/null | grep -qi "Noto Naskh Arabic" || need_apt+=(fonts-noto-core)
+# (no grep -q: with pipefail, fc-list would die of SIGPIPE and the check would fail)
+fc-list 2>/dev/null | grep -i "Noto Naskh Arabic" >/dev/null || need_apt+=(fonts-noto-core)
 if ((${#need_apt[@]})); then
   as_root=()
   if [[ $(id -u) -ne 0 ]]; then
