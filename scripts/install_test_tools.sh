@@ -6,7 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
-command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+# Debian's chromium; on Ubuntu (e.g. GitHub's runners) the preinstalled Google Chrome is used instead.
+if [[ -z "${CHROME_PATH:-}" ]] && ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1 \
+   && ! command -v google-chrome >/dev/null 2>&1 && ! command -v google-chrome-stable >/dev/null 2>&1; then
+  need_apt+=(chromium)
+fi
 command -v java >/dev/null 2>&1 || need_apt+=(default-jre-headless)
 # (no grep -q: with pipefail, fc-list would die of SIGPIPE and the check would fail)
 fc-list 2>/dev/null | grep -i "Noto Naskh Arabic" >/dev/null || need_apt+=(fonts-noto-core)

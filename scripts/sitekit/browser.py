@@ -7,6 +7,7 @@ import functools
 import gzip
 import io
 import http.server
+import os
 import shutil
 import threading
 from pathlib import Path
@@ -19,7 +20,10 @@ CHROMIUM_ARGS = [
 
 
 def chromium_path() -> str:
-    for name in ("chromium", "chromium-browser"):
+    """Debian's Chromium here; CHROME_PATH or an installed Chrome elsewhere (e.g. GitHub's runners)."""
+    if os.environ.get("CHROME_PATH"):
+        return os.environ["CHROME_PATH"]
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
         found = shutil.which(name)
         if found:
             return found
