@@ -11,6 +11,7 @@ import pytest
 from conftest import SITE_URL, soup
 from sitemap_helpers import ROOT, all_built_pages, built_page, german_pages
 from sitekit.build import site_path
+from sitekit.data import load_contacts
 from sitekit.languages import languages
 from test_site import _resolve
 
@@ -115,5 +116,6 @@ def test_addresses_and_mail_stay_left_to_right_in_rtl_pages(site, lang):
         for a in html.select('article a[href^="mailto:"], article a[href^="tel:"]'):
             assert a.get("dir") == "ltr", (rel_path, str(a))
         for card in html.select(".contact-card"):
-            address = card.select_one("bdi")
-            assert address is not None and address["dir"] == "ltr" and address["lang"] == "de"
+            address = card.select_one('dd > bdi[lang="de"]')
+            assert address is not None and address.get("dir") == "ltr", str(card)
+            assert address.get_text() in {contact.address for contact in load_contacts().values()}
