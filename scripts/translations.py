@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from sitekit.errors import ContentError  # noqa: E402
 from sitekit.fields import DEFAULT_LANGUAGE  # noqa: E402
 from sitekit.languages import languages  # noqa: E402
-from sitekit.pages import DOCS_DIR, FRONT_MATTER, ROOT, language_pages  # noqa: E402
+from sitekit.pages import DOCS_DIR, FRONT_MATTER, ROOT  # noqa: E402
 from sitekit.translation import STATES, report, source_hash, source_hash_of_text  # noqa: E402
 from sitekit.translation_check import check_translations  # noqa: E402
 

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-import pytest
 
 from conftest import soup
 from sitemap_helpers import all_built_pages, built_page, german_pages
 from sitekit import data, documents
-from sitekit.build import FOOTER_PAGES, page_url_in_language
+from sitekit.build import FOOTER_PAGES
 from sitekit.pages import read_page
 
 

@@ -17,9 +17,9 @@ from .checks import PLACEHOLDER, check_all
 from .documents import DOCUMENTS_URL
 from .fields import DEFAULT_LANGUAGE
 from .languages import Language, format_long_date, languages as configured_languages
-from .pages import DOCS_DIR, OFFERS_DIR, language_pages, read_page
+from .pages import language_pages, read_page
 from .strings import strings as ui_strings
-from .translation import MISSING, available_languages, status_of
+from .translation import available_languages, status_of
 
 # Material's language-switch helper fetches "<alternate URL>/sitemap.xml" for every
 # <link rel=alternate> in the head: 404s and console errors in this layout (see

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ContentError
-from .fields import (date_field, localized_text, require_mapping, required, slug_field, text_field,
+from .fields import (date_field, localized_text, require_mapping, slug_field, text_field,
                      unknown_fields, url_field, list_field)
 from .yamlfile import load_yaml
 

@@ -15,7 +15,6 @@ from .yamlfile import LineDict, parse_yaml
 ROOT = Path(__file__).resolve().parents[2]
 DOCS_DIR = ROOT / "docs"
 OFFERS_DIR = "angebote"
-ICONS_DIR = None  # resolved lazily from the installed theme
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*\r?\n", re.S)
 PAGE_FIELDS = {"title", "description", "stand", "order", "in_nav", "summary", "icon", "translation", "hide", "search"}

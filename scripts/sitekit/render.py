@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from html import escape
-from pathlib import Path
 
 from babel import Locale
 from babel.numbers import format_decimal
