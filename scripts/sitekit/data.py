@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ContentError
+from .errors import ContentError, display_path
 from .fields import (DEFAULT_LANGUAGE, LANGUAGE_CODE, check_url, list_field, localized_text, plain_text,
                      require_mapping, slug_field, text_field, unknown_fields, url_field)
 from .yamlfile import load_yaml
@@ -44,13 +44,6 @@ class Contact:
     url: str | None
     address: str | None
     note: dict[str, str] | None
-
-
-def display_path(path: Path) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(ROOT))
-    except ValueError:
-        return str(path)
 
 
 def _top_list(path: Path, key: str) -> list:

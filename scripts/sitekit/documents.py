@@ -15,7 +15,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ContentError
+from .errors import ContentError, display_path
 from .fields import (date_field, localized_text, require_mapping, slug_field, text_field,
                      unknown_fields, url_field, list_field)
 from .yamlfile import load_yaml
@@ -79,7 +79,7 @@ def state_path_for(manifest_path: Path) -> Path:
 
 def load_manifest(path: str | Path = MANIFEST, display_name: str | None = None) -> Manifest:
     path = Path(path)
-    name = display_name or _display(path)
+    name = display_name or display_path(path)
     data = load_yaml(path, name) if path.exists() else None
     if data is None:
         raise ContentError(name, "Die Datei fehlt oder ist leer.", "Sie muss mit der Zeile „documents:“ beginnen.")
@@ -123,21 +123,9 @@ def load_state(path: str | Path) -> dict[str, DocumentState]:
         raw = json.loads(path.read_text(encoding="utf-8"))
         return {doc_id: DocumentState(**values) for doc_id, values in raw.get("documents", {}).items()}
     except (ValueError, TypeError, AttributeError) as error:
-        raise ContentError(_display(path), f"Die Zustandsdatei ist beschädigt ({error}).",
+        raise ContentError(display_path(path), f"Die Zustandsdatei ist beschädigt ({error}).",
                            "Diese Datei schreibt nur scripts/update_documents.py: stellen Sie die letzte Fassung aus Git "
                            "wieder her und starten Sie das Skript erneut.") from None
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(ROOT))
-    except ValueError:
-        return str(path)
-
-
-def display_path(path: str | Path) -> str:
-    """How a file is named in messages: relative to the repository when inside it."""
-    return _display(Path(path))
 
 
 def state_to_dict(state: DocumentState) -> dict:

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .errors import ContentError
+from .errors import ContentError, display_path
 from .fields import (DEFAULT_LANGUAGE, date_field, int_field, required, text_field, unknown_fields)
 from .yamlfile import LineDict, parse_yaml
 
@@ -71,13 +71,6 @@ def split_front_matter(text: str, display: str) -> tuple[LineDict, str]:
         raise ContentError(display, "Die Angaben zwischen den Zeilen „---“ müssen Felder der Form „name: wert“ sein.",
                            "Prüfen Sie den Anfang der Datei.", 2)
     return meta, text[match.end():]
-
-
-def display_path(path: Path) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(ROOT))
-    except ValueError:
-        return str(path)
 
 
 @functools.lru_cache(maxsize=2048)

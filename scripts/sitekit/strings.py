@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from .errors import ContentError
+from .errors import ContentError, display_path
 from .fields import DEFAULT_LANGUAGE, plain_text, require_mapping
 from .yamlfile import load_yaml
 
@@ -15,7 +15,7 @@ STRINGS_DIR = ROOT / "data" / "ui"
 
 @functools.lru_cache(maxsize=32)
 def _load(path: str, mtime_ns: int) -> dict[str, str]:
-    name = str(Path(path).relative_to(ROOT)) if Path(path).is_relative_to(ROOT) else path
+    name = display_path(path)
     data = require_mapping(load_yaml(path, name), name, "Die Datei")
     return {key: plain_text(value, name, data.line_of(key), key) for key, value in data.items()}
 
@@ -35,7 +35,7 @@ def check_strings(languages: list[str], strings_dir: Path = STRINGS_DIR) -> None
     german = _read(strings_dir / f"{DEFAULT_LANGUAGE}.yml")
     for code in languages:
         path = strings_dir / f"{code}.yml"
-        name = str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+        name = display_path(path)
         if not path.is_file():
             raise ContentError(name, "Die Datei mit den Texten der Website für diese Sprache fehlt.",
                                f"Kopieren Sie {DEFAULT_LANGUAGE}.yml nach {code}.yml und übersetzen Sie die Texte.")

@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from .checks import MARKDOWN_LINK
 from .errors import ContentError
 from .fields import DEFAULT_LANGUAGE
 from .pages import DOCS_DIR, display_path, language_pages, read_page
@@ -20,7 +21,6 @@ from .translation import status_of
 DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 FENCE = re.compile(r"^(```|~~~).*?^\1", re.S | re.M)
 HEADING = re.compile(r"^(#{1,6})\s+\S", re.M)
-MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 HTML_LINK = re.compile(r"\bhref\s*=\s*[\"']([^\"']+)[\"']")
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 PHONE = re.compile(r"(?:\+|\b0)\d[\d /-]{5,}\d")
@@ -30,7 +30,7 @@ PLACEHOLDER = re.compile(r"<!--\s*daten:[^>]*-->")
 
 def facts(markdown: str) -> dict[str, Counter]:
     text = FENCE.sub("", markdown).translate(DIGITS)
-    links = [target for target in MD_LINK.findall(text) + HTML_LINK.findall(text)]
+    links = [target for target in MARKDOWN_LINK.findall(text) + HTML_LINK.findall(text)]
     return {
         "headings": Counter(len(h) for h in HEADING.findall(text)),
         "links": Counter(links),
