@@ -8,14 +8,15 @@ BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: serve build check test test-tools translations audit bench clean help
+.PHONY: serve serve-all build check test test-fast test-build test-browser test-tools translations audit bench clean help
 
 help:
-	@echo "make serve         Website lokal ansehen (http://127.0.0.1:8000)"
+	@echo "make serve         Website lokal ansehen, nur Deutsch (http://127.0.0.1:8000)"
+	@echo "make serve LANGUAGE=ar   … nur diese Sprache; make serve-all: alle Sprachen (langsamer)"
 	@echo "make build         Website nach site/ bauen (streng: jede Warnung ist ein Fehler)"
 	@echo "make check         Inhalte und Daten prüfen (ohne zu bauen)"
 	@echo "make translations  Übersicht: Stand der Übersetzungen"
-	@echo "make test          alle Tests"
+	@echo "make test          alle Tests (make test-fast: nur die schnellen, ohne Browser)"
 	@echo "make audit         Lighthouse-Budgets (Leistung, Barrierefreiheit)"
 	@echo "make bench         Benchmarks (Bauzeit, Dokument-Download)"
 
@@ -28,7 +29,12 @@ $(VENV)/.test-deps: requirements.txt requirements-test.txt $(BIN)/mkdocs
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	touch $@
 
+# Editors see a saved German page within about a second: only one language is built while serving.
+LANGUAGE ?= de
 serve: $(BIN)/mkdocs
+	BUILD_ONLY_LANGUAGE=$(LANGUAGE) $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+
+serve-all: $(BIN)/mkdocs
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
 
 build: $(BIN)/mkdocs
@@ -43,8 +49,20 @@ translations: $(BIN)/mkdocs
 test-tools: $(VENV)/.test-deps
 	scripts/install_test_tools.sh
 
+# Tiers: fast (in-process, no browser, no apt; under a minute), then build, then browser.
+PYTEST := $(BIN)/python -m pytest -n auto
+test-fast: $(VENV)/.test-deps
+	$(PYTEST) -m "not build and not tools and not browser"
+
+test-build: test-tools
+	$(PYTEST) -m "(build or tools) and not browser"
+
+test-browser: test-tools
+	$(PYTEST) -m browser
+
 test: test-tools
-	$(BIN)/python -m pytest
+	$(PYTEST) -m "not build and not tools and not browser"
+	$(PYTEST) -m "build or tools or browser"
 
 audit: test-tools
 	$(BIN)/python scripts/audit.py

@@ -36,7 +36,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from sitekit.browser import chromium_path, serve_directory  # noqa: E402
-from sitekit.languages import languages  # noqa: E402
+from sitekit.site import Site  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
@@ -82,7 +82,7 @@ def failing_audits(report: dict, category: str) -> list[str]:
 
 def search_index_sizes(site: Path) -> list[tuple[str, int, int]]:
     rows = []
-    for lang in languages():
+    for lang in Site.load().languages:
         index = site / lang.url_prefix / "search" / "search_index.json"
         if index.exists():
             raw = index.read_bytes()
@@ -99,7 +99,7 @@ def audit(site: Path) -> int:
     rows = []
     with serve_directory(site, compress=True) as base:
         for code in AUDIT_LANGUAGES:
-            prefix = next(lang.url_prefix for lang in languages() if lang.code == code)
+            prefix = next(lang.url_prefix for lang in Site.load().languages if lang.code == code)
             start_requests: set[str] = set()
             for path in PAGES:
                 url = base + prefix + path

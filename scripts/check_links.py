@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from sitekit import data  # noqa: E402
 from sitekit.errors import ContentError  # noqa: E402
+from sitekit.site import REPOSITORY  # noqa: E402
 
 USER_AGENT = "Erkrath-Integration-Linkpruefung/1.0 (+https://www.erkrath.de/)"
 
@@ -63,8 +64,8 @@ def probe(url: str, timeout: float, context: ssl.SSLContext) -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--links", type=Path, default=data.LINKS_FILE)
-    parser.add_argument("--contacts", type=Path, default=data.CONTACTS_FILE)
+    parser.add_argument("--links", type=Path, default=REPOSITORY / "data" / "links.yml")
+    parser.add_argument("--contacts", type=Path, default=REPOSITORY / "data" / "contacts.yml")
     parser.add_argument("--timeout", type=float, default=15.0, help="seconds per request (default 15)")
     parser.add_argument("--delay", type=float, default=1.0, help="seconds between requests to one host (default 1)")
     parser.add_argument("--summary", type=Path, help="append a Markdown report to this file")

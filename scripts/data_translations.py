@@ -22,8 +22,9 @@ import yaml  # noqa: E402
 
 from sitekit.errors import ContentError  # noqa: E402
 from sitekit.fields import LANGUAGE_CODE, plain_text  # noqa: E402
-from sitekit.pages import ROOT  # noqa: E402
-from sitekit.yamlfile import LineDict, load_yaml  # noqa: E402
+from sitekit.files import write_text_atomically  # noqa: E402
+from sitekit.site import REPOSITORY as ROOT  # noqa: E402
+from sitekit.yamlfile import LineDict, load_yaml, parse_yaml  # noqa: E402
 
 DATA_FILES = ("data/links.yml", "data/contacts.yml", "data/documents.yml")
 
@@ -35,7 +36,7 @@ def localized_texts(node, found: list, path: str = "") -> None:
     which change as translations are inserted.
     """
     if isinstance(node, LineDict):
-        if "de" in node and all(isinstance(k, str) and LANGUAGE_CODE.match(k) for k in node):
+        if "de" in node and all(isinstance(k, str) and LANGUAGE_CODE.fullmatch(k) for k in node):
             found.append((path, node))
             return
         for key, value in node.items():
@@ -62,7 +63,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_import(args) -> int:
-    entries = yaml.safe_load(Path(args.file).read_text(encoding="utf-8")) or []
+    entries = load_yaml(Path(args.file), args.file) or []
     by_ref = {}
     for entry in entries:
         text = entry.get(args.language)
@@ -84,14 +85,9 @@ def cmd_import(args) -> int:
             else:
                 last = max(mapping.line_of(k) for k in mapping) - 1
                 lines.insert(last + 1, new_line)
-        temp = file.with_name(f".{file.name}.tmp")
-        temp.write_text("\n".join(lines), encoding="utf-8")
-        try:
-            load_yaml(temp, rel_path)  # refuse to write a file that no longer parses
-        except ContentError:
-            temp.unlink()
-            raise
-        temp.replace(file)
+        text = "\n".join(lines)
+        parse_yaml(text, rel_path)  # refuse to write a file that no longer parses
+        write_text_atomically(file, text)
     print(f"{len(by_ref)} Texte auf „{args.language}“ übernommen.")
     return 0
 

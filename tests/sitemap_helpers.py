@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sitekit.build import page_url_in_language
-from sitekit.languages import languages
-from sitekit.pages import language_pages
+from sitekit.site import Site, page_url_in_language
 
 ROOT = Path(__file__).resolve().parents[1]
+SITE = Site.load(ROOT)
 
 
 def german_pages() -> dict[str, Path]:
-    return language_pages("de", ROOT / "docs")
+    return SITE.source_pages
 
 
 def built_page(site: Path, language_prefix: str, rel_path: str) -> Path:
@@ -21,6 +20,6 @@ def built_page(site: Path, language_prefix: str, rel_path: str) -> Path:
 
 def all_built_pages(site: Path):
     """(language, rel_path, html file) for every page in every built language."""
-    for lang in languages():
+    for lang in SITE.languages:
         for rel_path in german_pages():
             yield lang, rel_path, built_page(site, lang.url_prefix, rel_path)

@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from sitekit.browser import CHROMIUM_ARGS, launch_chromium, serve_directory
-from sitekit.languages import languages
+from sitemap_helpers import SITE
 
 from sitemap_helpers import all_built_pages
 
@@ -80,8 +80,10 @@ def short(url: str) -> str:
 
 # ---------------------------------------------------------------- crawling many pages at once
 
-def crawl(urls: list[str], check, context_options: dict, concurrency: int = CONCURRENCY) -> dict[str, object]:
+def crawl(urls: list[str], check, context_options: dict, concurrency: int = CONCURRENCY,
+          prepare=None) -> dict[str, object]:
     """Run ``async check(page, url)`` for every URL in a few tabs of one browser; {url: result}.
+    ``async prepare(page)`` runs once per tab before its first page (e.g. to watch requests).
     Runs in its own thread with its own event loop (independent of the module's sync browser)."""
     from playwright.async_api import async_playwright
 
@@ -99,6 +101,8 @@ def crawl(urls: list[str], check, context_options: dict, concurrency: int = CONC
             async def worker():
                 context = await chromium.new_context(**context_options)
                 page = await context.new_page()
+                if prepare is not None:
+                    await prepare(page)
                 while not queue.empty():
                     url = queue.get_nowait()
                     await page.goto(url)
@@ -152,7 +156,7 @@ def test_axe_finds_no_violations_on_any_page(site, base_url):
 def test_axe_phone_width_with_open_drawer(site, base_url):
     """Phone layout: start and offer pages of every language with the navigation drawer open, and 404."""
     urls = [base_url + lang.url_prefix + path
-            for lang in languages() for path in ("", "angebote/integrationskurs/")] + [base_url + "404.html"]
+            for lang in SITE.languages for path in ("", "angebote/integrationskurs/")] + [base_url + "404.html"]
 
     async def check(page, url):
         await page.locator(".md-header label[for=__drawer]").click()
@@ -342,7 +346,7 @@ def test_search_by_keyboard_opens_result_in_same_language(browser, site, base_ur
     if prefix:
         assert page.locator("html").get_attribute("lang") == prefix.strip("/")
     else:
-        assert not any(page.url.startswith(base_url + lang.url_prefix) for lang in languages() if lang.url_prefix)
+        assert not any(page.url.startswith(base_url + lang.url_prefix) for lang in SITE.languages if lang.url_prefix)
     context.close()
 
 
@@ -472,9 +476,9 @@ def test_without_javascript_desktop_navigation_and_search_notice(no_js, site, ba
     assert len(visible) >= 10, "sidebar navigation not visible without JavaScript"
     notice = page.locator(".site-search-nojs")
     assert notice.is_visible(), "no visible note that search needs JavaScript"
-    from sitekit.strings import strings as ui_strings  # noqa: PLC0415
+    from sitekit.checks import load_data  # noqa: PLC0415
     language = prefix.strip("/") or "de"
-    assert notice.inner_text().strip() == ui_strings(language)["search_needs_js"]
+    assert notice.inner_text().strip() == load_data(SITE)[0].ui(language)["search_needs_js"]
     assert page.evaluate("() => !!document.querySelector('.site-search-nojs').closest('header')")
     visible[-1].click()
     page.wait_for_load_state()
@@ -521,7 +525,7 @@ def test_without_javascript_language_switcher_and_footer_languages(no_js, base_u
     # Footer: every language as a plain link to the same page.
     page.goto(start)
     footer_links = page.locator(".site-footer__languages a")
-    assert footer_links.count() == len(languages())
+    assert footer_links.count() == len(SITE.languages)
     for i in range(footer_links.count()):
         code = footer_links.nth(i).get_attribute("hreflang")
         page.locator(f".site-footer__languages a[hreflang={code}]").click()
@@ -538,7 +542,7 @@ def test_without_javascript_every_link_works(no_js, site, base_url, prefix):
     page = no_js(DESKTOP)
     own = base_url.rstrip("/")
     pages = [u for u in page_urls(site, base_url) if u.startswith(base_url + prefix) and
-             (prefix or not any(u.startswith(base_url + lang.url_prefix) for lang in languages() if lang.url_prefix))]
+             (prefix or not any(u.startswith(base_url + lang.url_prefix) for lang in SITE.languages if lang.url_prefix))]
     checked: dict[str, int] = {}
     broken = []
     for url in pages:
@@ -556,3 +560,57 @@ def test_without_javascript_every_link_works(no_js, site, base_url, prefix):
                 broken.append(f"{short(url)} -> {short(target)} ({checked[target]})")
     assert len(checked) > 20
     assert not broken, "\n".join(broken)
+
+
+# ---------------------------------------------------------------- nothing on any page leaves the site
+
+def test_every_page_stays_on_the_site_and_runs_only_its_own_scripts(site, base_url):
+    """Every built page with all requests to other hosts blocked: no navigation away (e.g. a meta
+    refresh), no script but the site's own files, no request to another host, no inline script."""
+    own_scripts = {"/" + path.relative_to(site).as_posix() for path in site.rglob("*.js")}
+    origin = base_url.rstrip("/")
+    seen: dict[int, dict] = {}
+
+    async def prepare(page):
+        log = seen.setdefault(id(page), {"foreign": [], "scripts": [], "navigations": []})
+
+        async def block(route):
+            log["foreign"].append(route.request.url)
+            await route.abort()
+        await page.route(lambda url: not url.startswith(origin), block)
+        page.on("request", lambda request: log["scripts"].append(urlsplit(request.url).path)
+                if request.resource_type == "script" else None)
+        page.on("framenavigated", lambda frame: log["navigations"].append(frame.url) if frame == page.main_frame else None)
+        await page.add_init_script(CSP_COLLECTOR)
+
+    async def check(page, url):
+        log = seen[id(page)]
+        await page.wait_for_load_state("load")
+        await page.wait_for_timeout(150)  # a meta refresh or script redirect would fire now
+        result = {
+            "url": page.url,
+            "navigations": [u for u in log["navigations"] if u != url],
+            "foreign": list(log["foreign"]),
+            "scripts": [s for s in log["scripts"] if s not in own_scripts],
+            "inline": await page.evaluate("""[...document.scripts].filter(s => !s.src && s.type !== 'application/json')
+                                             .map(s => s.textContent.slice(0, 60))"""),
+            "refresh": await page.evaluate("document.querySelectorAll('meta[http-equiv]:not([http-equiv=Content-Security-Policy])').length"),
+            "csp": await page.evaluate("window.__cspViolations"),
+        }
+        for key in ("foreign", "scripts", "navigations"):
+            log[key].clear()
+        return result
+
+    urls = page_urls(site, base_url)
+    results = crawl(urls, check, {"viewport": DESKTOP}, prepare=prepare)
+    problems = []
+    for url, result in sorted(results.items()):
+        if result["url"] != url:
+            problems.append(f"{short(url)}: left the page for {result['url']}")
+        for key in ("navigations", "foreign", "scripts", "inline", "csp"):
+            if result[key]:
+                problems.append(f"{short(url)}: {key}: {result[key][:3]}")
+        if result["refresh"]:
+            problems.append(f"{short(url)}: meta http-equiv on the page")
+    assert len(results) == len(urls)
+    assert not problems, "\n".join(problems)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
 import os
 import subprocess
 import sys
 
 from conftest import run_build, soup
 from https_server import HTTPSServer, pdf_bytes, serve_file
-from sitekit.languages import languages
+from sitemap_helpers import SITE
+
+pytestmark = pytest.mark.build  # builds the site (the build tier)
 
 
 def test_fetched_document_is_listed_with_type_size_and_date_in_every_language(project, tmp_path):
@@ -39,7 +42,7 @@ def test_fetched_document_is_listed_with_type_size_and_date_in_every_language(pr
         "de": ("Integrationskonzept der Stadt Erkrath", "PDF, 1,2\u00a0MB, vom 26. Februar 2019"),
         "en": ("Integration concept of the City of Erkrath", "PDF, 1.2\u00a0MB, of 26 February 2019"),
     }
-    for lang in languages():
+    for lang in SITE.languages:
         page = site / lang.url_prefix / "integrationskonzept" / "index.html"
         item = soup(page).select_one(".document-list .document")
         link = item.select_one("a.document__link")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 import re
 import subprocess
 import sys
 
 from conftest import ROOT, run_build, soup
+
+pytestmark = pytest.mark.build  # builds the site (the build tier)
 
 
 def guide_block(heading: str, indent: int = 0) -> str:
@@ -73,7 +76,9 @@ def test_translate_a_page_and_mark_it_reviewed(project, tmp_path):
     result = run_build(project, tmp_path / "out")
     assert result.returncode == 0, result.stderr
     assert soup(tmp_path / "out/tr/kontakt/index.html").select_one("[data-translation-state=machine]")
-    target.write_text(target.read_text(encoding="utf-8").replace("state: machine", "state: reviewed"), encoding="utf-8")
+    result = subprocess.run([sys.executable, "scripts/translations.py", "review", "kontakt.md", "tr", "--by",
+                             "integrationsbeauftragte"], cwd=project, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
     result = run_build(project, tmp_path / "out2")
     assert result.returncode == 0, result.stderr
     assert not soup(tmp_path / "out2/tr/kontakt/index.html").select("[data-translation-state]")

@@ -9,13 +9,13 @@ from urllib.parse import urljoin
 import pytest
 
 from conftest import SITE_URL, soup
-from sitemap_helpers import ROOT, all_built_pages, built_page, german_pages
-from sitekit.build import site_path
-from sitekit.data import load_contacts
-from sitekit.languages import languages
+from sitemap_helpers import ROOT, SITE, all_built_pages, built_page, german_pages
+from sitekit.checks import load_data
 from test_site import _resolve
 
-LANGUAGES = languages()
+pytestmark = pytest.mark.build  # builds the site (the build tier)
+
+LANGUAGES = SITE.languages
 
 
 def test_languages_are_configured():
@@ -42,7 +42,7 @@ def test_hreflang_alternates_are_absolute_with_x_default(site, lang):
     for rel_path in german_pages():
         html = soup(built_page(site, lang.url_prefix, rel_path))
         alternates = {link["hreflang"]: link["href"] for link in html.select('link[rel="alternate"][hreflang]')}
-        assert alternates["x-default"] == SITE_URL + site_path(LANGUAGES[0], rel_path)
+        assert alternates["x-default"] == SITE_URL + SITE.site_path(LANGUAGES[0].code, rel_path)
         assert alternates["de"] == alternates["x-default"]
         for code, href in alternates.items():
             assert href.startswith(SITE_URL), href
@@ -57,7 +57,7 @@ def test_sitemap_has_absolute_alternates_and_x_default(site):
     assert len(urls) >= len(german_pages())
     locs = {url.find("s:loc", ns).text for url in urls}
     for rel_path in german_pages():
-        assert SITE_URL + site_path(LANGUAGES[0], rel_path) in locs
+        assert SITE_URL + SITE.site_path(LANGUAGES[0].code, rel_path) in locs
     for url in urls:
         links = {link.get("hreflang"): link.get("href") for link in url.findall("x:link", ns)}
         assert "x-default" in links and links["x-default"] == links["de"]
@@ -118,4 +118,4 @@ def test_addresses_and_mail_stay_left_to_right_in_rtl_pages(site, lang):
         for card in html.select(".contact-card"):
             address = card.select_one('dd > bdi[lang="de"]')
             assert address is not None and address.get("dir") == "ltr", str(card)
-            assert address.get_text() in {contact.address for contact in load_contacts().values()}
+            assert address.get_text() in {contact.address for contact in load_data(SITE)[0].contacts.values()}

@@ -9,10 +9,10 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from sitekit.browser import launch_chromium, serve_directory
-from sitekit.languages import languages
+from sitemap_helpers import SITE
 
 pytestmark = pytest.mark.browser
-LANGUAGES = languages()
+LANGUAGES = SITE.languages
 
 
 @pytest.fixture(scope="module")

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import pytest
 import re
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 
 from conftest import soup
-from sitemap_helpers import all_built_pages, built_page, german_pages
-from sitekit import data, documents
-from sitekit.build import FOOTER_PAGES
-from sitekit.pages import read_page
+from sitemap_helpers import SITE, all_built_pages, built_page, german_pages
+from sitekit.checks import load_data
+
+pytestmark = pytest.mark.build  # builds the site (the build tier)
 
 
 def test_every_page_of_every_language_is_built(site):
@@ -34,7 +35,8 @@ def test_footer_links_to_legal_pages_on_every_page(site):
     for lang, rel_path, path in all_built_pages(site):
         links = soup(path).select(".site-footer__legal a[href]")
         targets = {_resolve(path, site, a["href"]) for a in links}
-        expected = {built_page(site, lang.url_prefix, name) for name in FOOTER_PAGES}
+        assert {"impressum", "datenschutz", "barrierefreiheit", "leichte-sprache"} <= set(SITE.footer_pages)
+        expected = {built_page(site, lang.url_prefix, name) for name in SITE.footer_pages.values()}
         assert expected <= targets, f"{path}: footer lacks {expected - targets}"
 
 
@@ -64,11 +66,11 @@ def test_offer_overview_lists_exactly_the_offer_pages(site):
     overview = built_page(site, "", "angebote/index.md")
     cards = soup(overview).select(".offer-card a[href]")
     linked = {_resolve(overview, site, a["href"]) for a in cards}
-    offers = {rel for rel, path in german_pages().items() if read_page(path).is_offer}
+    offers = {rel for rel, path in german_pages().items() if SITE.page('de', rel).is_offer}
     assert len(offers) == 9
     assert linked == {built_page(site, "", rel) for rel in offers}
     # Cards follow the front matter order and show title and summary from it.
-    ordered = sorted((read_page(german_pages()[rel]) for rel in offers), key=lambda p: p.order)
+    ordered = sorted((SITE.page('de', rel) for rel in offers), key=lambda p: p.meta['order'])
     titles = [card.get_text(strip=True) for card in soup(overview).select(".offer-card__title")]
     assert titles == [page.title for page in ordered]
     summaries = [s.get_text(strip=True) for s in soup(overview).select(".offer-card__summary")]
@@ -79,13 +81,13 @@ def test_offer_pages_appear_in_navigation(site):
     overview = built_page(site, "", "angebote/index.md")
     nav_targets = {_resolve(overview, site, a["href"]) for a in soup(overview).select(".md-nav--primary a[href]")}
     for rel, path in german_pages().items():
-        if read_page(path).is_offer:
+        if SITE.page('de', rel).is_offer:
             assert built_page(site, "", rel) in nav_targets
 
 
 def test_links_page_renders_every_entry_of_the_data_file(site):
     page = soup(built_page(site, "", "links.md"))
-    groups = data.load_links()
+    groups = load_data(SITE)[0].links
     assert [h.get_text(strip=True) for h in page.select(".link-group h2")] == [g.title["de"] for g in groups]
     rendered = page.select(".link-item")
     entries = [link for group in groups for link in group.links]
@@ -103,7 +105,7 @@ def test_links_page_renders_every_entry_of_the_data_file(site):
 
 
 def test_documents_section_renders_every_entry(site):
-    manifest = documents.load_manifest()
+    manifest = load_data(SITE)[0].documents
     page = soup(built_page(site, "", "integrationskonzept.md"))
     items = page.select(".document-list .document")
     assert len(items) == len(manifest.entries)

@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from sitekit.build import page_url_in_language, split_search_index
+from sitekit.search_index import split_search_index
+from sitekit.site import page_url_in_language
 from sitekit.errors import ContentError
 from sitekit.fields import check_url, localized_text
 from sitekit.languages import Language, format_long_date
@@ -56,9 +57,14 @@ def test_localized_text_accepts_plain_german_and_needs_german():
         localized_text(parse_yaml("t:\n  de: Hallo\n  Deutsch: x\n", "f"), "t", "f")
 
 
-def test_source_hash_ignores_line_endings_and_trailing_spaces():
-    assert source_hash_of_text("a  \r\nb\n") == source_hash_of_text("a\nb")
-    assert source_hash_of_text("a\nb") != source_hash_of_text("a\nc")
+def test_source_hash_covers_translated_text_only():
+    page = "---\ntitle: T\nstand: 2026-01-01\norder: 3\n---\n# T\n\nEin  Satz.  \r\nZweite Zeile\n"
+    same = [page.replace("2026-01-01", "2026-02-01"), page.replace("order: 3", "order: 4"),
+            page.replace("\r\n", "\n"), page.replace("Ein  Satz.", "Ein Satz."), page + "\n\n\n"]
+    assert {source_hash_of_text(text) for text in same} == {source_hash_of_text(page)}
+    for changed in (page.replace("Zweite", "Dritte"), page.replace("title: T", "title: U"),
+                    page.replace("---\n#", "description: neu\n---\n#")):
+        assert source_hash_of_text(changed) != source_hash_of_text(page)
 
 
 @pytest.mark.parametrize("rel_path, url", [("index.md", ""), ("kontakt.md", "kontakt/"),
@@ -80,7 +86,7 @@ def test_language_names_in_their_own_script():
 
 
 def test_direction_from_the_language():
-    assert [Language(c, c, False).direction for c in ("de", "ar", "fa", "ps", "uk")] == ["ltr", "rtl", "rtl", "rtl", "ltr"]
+    assert [Language(c, c).direction for c in ("de", "ar", "fa", "ps", "uk", "ckb", "de-x-ls")] == ["ltr", "rtl", "rtl", "rtl", "ltr", "rtl", "ltr"]
 
 
 def test_external_links_are_marked_and_mail_links_stay_ltr():

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from conftest import run_build, soup
-from sitekit.translation import source_hash
+from sitekit.translation import source_hash_of_text
 from sitekit.translation_check import compare
 
 FIXTURE_LANGUAGE = "en"
@@ -24,10 +24,12 @@ def set_state(project, rel_path, *, state="machine", source=None):
     target = project / "docs" / FIXTURE_LANGUAGE / rel_path
     target.unlink(missing_ok=True)
     assert tool(project, "start", rel_path, FIXTURE_LANGUAGE).returncode == 0
+    if state == "reviewed":
+        result = tool(project, "review", rel_path, FIXTURE_LANGUAGE, "--by", "integrationsbeauftragte")
+        assert result.returncode == 0, result.stderr
     text = target.read_text(encoding="utf-8")
-    german_hash = source_hash(project / "docs/de" / rel_path)
+    german_hash = source_hash_of_text((project / "docs/de" / rel_path).read_text(encoding="utf-8"))
     text = text.replace(f"source_hash: {german_hash}", f"source_hash: {source or german_hash}")
-    text = text.replace("state: machine", f"state: {state}")
     target.write_text(text, encoding="utf-8")
 
 
@@ -51,6 +53,7 @@ def notices(site, rel_dir):
     return [n["data-translation-state"] for n in html.select("[data-translation-state]")], html
 
 
+@pytest.mark.build
 def test_machine_translation_shows_machine_notice_with_link_to_original(fixture_site):
     project, site = fixture_site
     states, html = notices(site, "kontakt")
@@ -63,11 +66,13 @@ def test_machine_translation_shows_machine_notice_with_link_to_original(fixture_
     assert html.select_one("article h1").find_next_sibling() is notice
 
 
+@pytest.mark.build
 def test_reviewed_current_translation_shows_no_notice(fixture_site):
     _, site = fixture_site
     assert notices(site, "impressum")[0] == []
 
 
+@pytest.mark.build
 def test_outdated_translation_says_so(fixture_site):
     _, site = fixture_site
     states, html = notices(site, "datenschutz")
@@ -76,6 +81,7 @@ def test_outdated_translation_says_so(fixture_site):
     assert notices(site, "barrierefreiheit")[0] == ["outdated", "machine"]
 
 
+@pytest.mark.build
 def test_missing_translation_shows_german_content_under_a_notice(fixture_site):
     project, site = fixture_site
     states, html = notices(site, "gebaerdensprache")
@@ -92,11 +98,13 @@ def test_missing_translation_shows_german_content_under_a_notice(fixture_site):
     assert "/en/" not in html.select_one("link[rel=canonical]")["href"]
 
 
+@pytest.mark.build
 def test_german_pages_have_no_notice(fixture_site):
     _, site = fixture_site
     assert not soup(site / "kontakt/index.html").select("[data-translation-state]")
 
 
+@pytest.mark.build
 def test_report_matches_the_states(fixture_site):
     project, _ = fixture_site
     result = tool(project, "report", "--json")
@@ -110,9 +118,10 @@ def test_report_matches_the_states(fixture_site):
     assert en["gebaerdensprache.md"] == "missing"
     assert all(states["de"] == "current" for states in pages.values())
     table = tool(project, "report").stdout
-    assert "kontakt.md" in table and "missing" in table
+    assert "kontakt.md" in table and "fehlt" in table and "maschinell" in table and "veraltet" in table
 
 
+@pytest.mark.build
 def test_minor_change_keeps_current_translations_current(tmp_path):
     from conftest import copy_project
     project = copy_project(tmp_path / "project")
@@ -172,10 +181,11 @@ def test_translation_check_names_file_and_difference(change, word):
     assert any(word in e.message for e in errors)
 
 
+@pytest.mark.build
 def test_build_stops_on_a_translation_that_changes_facts(project, tmp_path):
     set_state(project, "kontakt.md", state="machine")
     path = project / "docs/en/kontakt.md"
-    path.write_text(path.read_text(encoding="utf-8").replace("integration@erkrath.de", "info@example.org"), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("<!-- daten: email integration -->", "info@example.org"), encoding="utf-8")
     result = run_build(project, tmp_path / "out")
     assert result.returncode != 0
     assert "docs/en/kontakt.md" in result.stderr + result.stdout

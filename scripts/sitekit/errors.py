@@ -5,13 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
 
-
-def display_path(path: str | Path) -> str:
-    """How a file is named in messages: relative to the repository when inside it."""
+def display_path(path: str | Path, root: str | Path | None = None) -> str:
+    """How a file is named in messages: relative to the project (default: the working folder)."""
     try:
-        return str(Path(path).resolve().relative_to(ROOT))
+        return Path(path).resolve().relative_to(Path(root or Path.cwd()).resolve()).as_posix()
     except ValueError:
         return str(path)
 
@@ -48,23 +46,6 @@ class ContentError(Exception):
         if self.hint:
             text += f" – Was tun: {self.hint}"
         return text
-
-    def __str__(self) -> str:
-        return self.message
-
-
-class ContentErrors(Exception):
-    """Several editor mistakes found in one pass, reported together."""
-
-    def __init__(self, errors: list[ContentError]):
-        self.errors = errors
-        super().__init__(self.message)
-
-    @property
-    def message(self) -> str:
-        count = len(self.errors)
-        head = "1 Fehler gefunden:" if count == 1 else f"{count} Fehler gefunden:"
-        return "\n".join([head, *(f"- {error.message}" for error in self.errors)])
 
     def __str__(self) -> str:
         return self.message

@@ -7,22 +7,34 @@ file, line and field and says what to do.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import ContentError
-from .yamlfile import LineDict
+from .languages import SOURCE_LANGUAGE
+from .text import check_characters, code_point_name, invisible_in_url, markdown_in, markup_in
+from .yamlfile import LineDict, as_date
 
-DEFAULT_LANGUAGE = "de"
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>|&[a-zA-Z#][a-zA-Z0-9]*;")
-EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
-PHONE = re.compile(r"^\+?[0-9][0-9 /()-]{3,}$")
-LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z]{2,4})?$")
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+PHONE = re.compile(r"\+?[0-9][0-9 /()-]{3,}")
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+HOST_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
+URL_SCHEMES = ("https", "mailto", "tel")
 
-TYPE_NAMES = {str: "ein Text", int: "eine ganze Zahl", list: "eine Liste", dict: "ein Abschnitt mit Feldern"}
+TYPE_NAMES = {str: "ein Text", int: "eine ganze Zahl", float: "eine Zahl", bool: "ein Ja/Nein-Wert (true/false)",
+              list: "eine Liste", dict: "ein Abschnitt mit Feldern", LineDict: "ein Abschnitt mit Feldern",
+              dt.date: "ein Datum", type(None): "nichts"}
+
+
+def type_name(value: Any) -> str:
+    for kind in type(value).__mro__:
+        if kind in TYPE_NAMES:
+            return TYPE_NAMES[kind]
+    return type(value).__name__
 
 
 def _line(mapping: Any, key: str) -> int | None:
@@ -50,16 +62,27 @@ def required(mapping: LineDict, key: str, file: str | Path, example: str = "") -
 
 
 def plain_text(value: Any, file: str | Path, line: int | None, field: str) -> str:
+    """A one-line plain text: no markup, no Markdown, no invisible control characters."""
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise ContentError(
-            file, f"Hier wird ein Text erwartet, gefunden wurde {TYPE_NAMES.get(type(value), type(value).__name__)}.",
-            "Schreiben Sie den Text in eine Zeile, bei Sonderzeichen in Anführungszeichen.", line, field,
+            file, f"Hier wird ein Text erwartet, gefunden wurde {type_name(value)}.",
+            "Schreiben Sie den Text in eine Zeile; beginnt er mit {, [, * oder enthält er „: “, "
+            "setzen Sie ihn in Anführungszeichen.", line, field,
         )
     text = str(value).strip()
-    if HTML_TAG.search(text):
+    check_characters(text, str(file), field=field, line=line)
+    markup = markup_in(text)
+    if markup:
         raise ContentError(
-            file, "Der Text enthält HTML (zum Beispiel <b> oder &amp;). HTML ist in Datendateien nicht erlaubt.",
-            "Schreiben Sie reinen Text ohne spitze Klammern; die Gestaltung übernimmt die Website.", line, field,
+            file, f"Der Text enthält HTML („{markup}“). HTML ist in Titeln und Datentexten nicht erlaubt.",
+            "Schreiben Sie reinen Text; die Gestaltung übernimmt die Website. Zeichen wie < oder & allein "
+            "(z. B. „Kinder < 12“) sind erlaubt.", line, field,
+        )
+    markdown = markdown_in(text)
+    if markdown:
+        raise ContentError(
+            file, f"Der Text enthält Markdown-Zeichen („{markdown}“). Sie würden so angezeigt, wie sie da stehen.",
+            "Schreiben Sie reinen Text ohne **, `, # oder [Link](…); Links gehören in das Feld url.", line, field,
         )
     return text
 
@@ -74,68 +97,121 @@ def localized_text(mapping: LineDict, key: str, file: str | Path, *, optional: b
     """A text per language: ``{de: …, en: …}``; a plain text counts as German."""
     if optional and mapping.get(key) in (None, ""):
         return None
-    value = required(mapping, key, file, "\n    de: Text auf Deutsch")
+    value = required(mapping, key, file, f"\n    {SOURCE_LANGUAGE}: Text auf Deutsch")
     line = _line(mapping, key)
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        return {DEFAULT_LANGUAGE: plain_text(value, file, line, key)}
+        return {SOURCE_LANGUAGE: plain_text(value, file, line, key)}
     if not isinstance(value, dict):
         raise ContentError(
-            file, f"Hier wird ein Text je Sprache erwartet, gefunden wurde {TYPE_NAMES.get(type(value), type(value).__name__)}.",
+            file, f"Hier wird ein Text je Sprache erwartet, gefunden wurde {type_name(value)}.",
             "Schreiben Sie darunter eingerückt je Sprache eine Zeile, z. B. „de: …“ und „en: …“.", line, key,
         )
     result: dict[str, str] = {}
     for language, text in value.items():
         sub_line = _line(value, str(language))
-        if not isinstance(language, str) or not LANGUAGE_CODE.match(language):
+        if not LANGUAGE_CODE.fullmatch(language):
             raise ContentError(file, f"„{language}“ ist kein Sprachkürzel.",
                                "Verwenden Sie Kürzel wie de, en, ar, fa, uk, ru, tr, ps.", sub_line, key)
         if text in (None, ""):
             continue
         result[language] = plain_text(text, file, sub_line, f"{key}.{language}")
-    if DEFAULT_LANGUAGE not in result:
+    if SOURCE_LANGUAGE not in result:
         raise ContentError(file, "Der deutsche Text fehlt.", "Ergänzen Sie eine Zeile „de: …“ mit dem deutschen Text.", line, key)
     return result
 
 
 def url_field(mapping: LineDict, key: str, file: str | Path, *, optional: bool = False,
-              schemes: tuple[str, ...] = ("https", "mailto", "tel")) -> str | None:
+              schemes: tuple[str, ...] = URL_SCHEMES) -> str | None:
     if optional and mapping.get(key) in (None, ""):
         return None
-    value = plain_text(required(mapping, key, file, "https://www.beispiel.de/"), file, _line(mapping, key), key)
-    return check_url(value, file, _line(mapping, key), key, schemes)
+    value = required(mapping, key, file, "https://www.beispiel.de/")
+    if not isinstance(value, str):
+        raise ContentError(file, f"Hier wird eine Adresse erwartet, gefunden wurde {type_name(value)}.",
+                           "Schreiben Sie die vollständige Adresse, beginnend mit https://.", _line(mapping, key), key)
+    return check_url(value.strip(), file, _line(mapping, key), key, schemes)
+
+
+def valid_hostname(host: str) -> bool:
+    """A DNS name with at least one dot (labels of letters, digits, hyphens; umlauts via IDNA) or an IP address."""
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    if not host or len(host) > 253 or host.endswith("."):
+        return False
+    try:
+        ascii_host = host.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        return False
+    labels = ascii_host.split(".")
+    return (len(labels) >= 2 and all(HOST_LABEL.fullmatch(label) for label in labels)
+            and not labels[-1].isdigit())
 
 
 def check_url(value: str, file: str | Path, line: int | None, field: str,
-              schemes: tuple[str, ...] = ("https", "mailto", "tel")) -> str:
+              schemes: tuple[str, ...] = URL_SCHEMES) -> str:
+    """An address readers can follow: allowed scheme, real host, nothing invisible."""
     allowed = ", ".join(f"{scheme}:" for scheme in schemes)
-    parts = urlsplit(value)
+    invisible = invisible_in_url(value)
+    if invisible is not None:
+        if invisible == " " or invisible.isspace():
+            raise ContentError(file, f"Die Adresse „{value}“ enthält Leerzeichen.",
+                               "Entfernen Sie die Leerzeichen (in Webadressen %20 verwenden).", line, field)
+        raise ContentError(file, f"Die Adresse enthält das unsichtbare Zeichen {code_point_name(invisible)}.",
+                           "Tippen Sie die Adresse neu oder kopieren Sie sie direkt aus der Adresszeile des Browsers.",
+                           line, field)
+    if markup_in(value) or any(char in value for char in "<>\"'`\\"):
+        raise ContentError(file, f"Die Adresse „{value}“ enthält Zeichen, die in Adressen nicht vorkommen (< > \" ' ` \\).",
+                           "Kopieren Sie die Adresse direkt aus der Adresszeile des Browsers.", line, field)
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        raise ContentError(file, f"„{value}“ ist keine gültige Adresse.",
+                           "Schreiben Sie sie in der Form https://www.beispiel.de/seite.", line, field) from None
     scheme = parts.scheme.lower()
-    if any(ch.isspace() for ch in value):
-        raise ContentError(file, f"Die Adresse „{value}“ enthält Leerzeichen.",
-                           "Entfernen Sie die Leerzeichen (in Webadressen %20 verwenden).", line, field)
     if scheme not in schemes:
         if scheme == "http":
             hint = "Verwenden Sie die sichere Adresse mit https:// (im Browser prüfen, ob sie funktioniert)."
         elif not scheme:
             hint = "Schreiben Sie die vollständige Adresse, beginnend mit https://."
+        elif re.fullmatch(r"h?t?t?p?s?", scheme) or scheme in ("htps", "htttps", "hhtps", "https:"):
+            hint = "Prüfen Sie die Schreibweise: Die Adresse beginnt mit https://."
         else:
             hint = f"Nur Adressen mit {allowed} sind erlaubt."
         raise ContentError(file, f"Die Adresse „{value}“ ist nicht erlaubt (erlaubt: {allowed}).", hint, line, field)
-    if scheme == "https" and (not parts.hostname or "." not in parts.hostname):
-        raise ContentError(file, f"Die Adresse „{value}“ hat keinen gültigen Servernamen.",
-                           "Schreiben Sie sie in der Form https://www.beispiel.de/seite.", line, field)
-    if scheme == "mailto" and not EMAIL.match(parts.path):
+    if scheme == "https":
+        try:
+            host = parts.hostname
+            parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+        except ValueError:
+            host = None
+        if not value.lower().startswith("https://") or parts.username or parts.password or not valid_hostname(host or ""):
+            raise ContentError(file, f"Die Adresse „{value}“ hat keinen gültigen Servernamen.",
+                               "Schreiben Sie sie in der Form https://www.beispiel.de/seite.", line, field)
+    if scheme == "mailto" and not EMAIL.fullmatch(parts.path):
         raise ContentError(file, f"„{value}“ ist keine gültige E-Mail-Adresse.",
                            "Schreiben Sie sie in der Form mailto:name@beispiel.de.", line, field)
-    if scheme == "tel" and not PHONE.match(parts.path):
+    if scheme == "tel" and not PHONE.fullmatch(parts.path):
         raise ContentError(file, f"„{value}“ ist keine gültige Telefonnummer.",
                            "Schreiben Sie sie in der Form tel:+492104123456 (nur Ziffern).", line, field)
     return value
 
 
+def email_field(mapping: LineDict, key: str, file: str | Path, *, optional: bool = False) -> str | None:
+    if optional and mapping.get(key) in (None, ""):
+        return None
+    value = text_field(mapping, key, file)
+    if not EMAIL.fullmatch(value) or invisible_in_url(value):
+        raise ContentError(file, f"„{value}“ ist keine gültige E-Mail-Adresse.",
+                           "Schreiben Sie nur die Adresse, z. B. „integration@erkrath.de“ (ohne mailto:).",
+                           _line(mapping, key), key)
+    return value
+
+
 def slug_field(mapping: LineDict, key: str, file: str | Path) -> str:
     value = required(mapping, key, file, "mein-eintrag")
-    if not isinstance(value, str) or not SLUG.match(value):
+    if not isinstance(value, str) or not SLUG.fullmatch(value):
         raise ContentError(
             file, f"„{value}“ ist als Kennung nicht erlaubt.",
             "Verwenden Sie nur Kleinbuchstaben a–z, Ziffern und Bindestriche, z. B. „integrationskonzept-2019“.",
@@ -144,18 +220,28 @@ def slug_field(mapping: LineDict, key: str, file: str | Path) -> str:
     return value
 
 
-def date_field(mapping: LineDict, key: str, file: str | Path, *, optional: bool = False) -> dt.date | None:
+def date_field(mapping: LineDict, key: str, file: str | Path, *, optional: bool = False,
+               not_after: dt.date | None = None) -> dt.date | None:
+    """A date as year-month-day (quoted or not); ``not_after`` refuses later dates (e.g. today)."""
     if optional and mapping.get(key) in (None, ""):
         return None
     value = required(mapping, key, file, "2026-11-27")
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    raise ContentError(
-        file, f"„{value}“ ist kein Datum in der erwarteten Form.",
-        "Schreiben Sie das Datum als Jahr-Monat-Tag, z. B. 2026-11-27.", _line(mapping, key), key,
-    )
+    try:
+        date = as_date(value)
+    except ValueError:
+        raise ContentError(file, f"„{value}“ ist kein gültiges Datum (diesen Tag gibt es nicht).",
+                           "Prüfen Sie Tag und Monat; schreiben Sie Jahr-Monat-Tag, z. B. 2026-11-27.",
+                           _line(mapping, key), key) from None
+    if date is None:
+        raise ContentError(
+            file, f"„{value}“ ist kein Datum in der erwarteten Form.",
+            "Schreiben Sie das Datum als Jahr-Monat-Tag, z. B. 2026-11-27.", _line(mapping, key), key,
+        )
+    if not_after is not None and date > not_after:
+        raise ContentError(file, f"Das Datum {date.isoformat()} liegt in der Zukunft.",
+                           f"Tragen Sie das Datum ein, an dem Sie die Angaben geprüft haben (spätestens heute, "
+                           f"{not_after.isoformat()}).", _line(mapping, key), key)
+    return date
 
 
 def int_field(mapping: LineDict, key: str, file: str | Path, *, optional: bool = False) -> int | None:
@@ -168,22 +254,31 @@ def int_field(mapping: LineDict, key: str, file: str | Path, *, optional: bool =
     return value
 
 
+def bool_field(mapping: LineDict, key: str, file: str | Path) -> bool | None:
+    if key not in mapping:
+        return None
+    if not isinstance(mapping[key], bool):
+        raise ContentError(file, f"„{key}“ muss true oder false sein.", f"Schreiben Sie „{key}: false“ oder löschen Sie die Zeile.",
+                           _line(mapping, key), key)
+    return mapping[key]
+
+
 def list_field(mapping: LineDict, key: str, file: str | Path, *, optional: bool = False) -> list:
     if optional and mapping.get(key) in (None, ""):
         return []
     value = required(mapping, key, file)
     if not isinstance(value, list):
         raise ContentError(
-            file, f"Hier wird eine Liste erwartet, gefunden wurde {TYPE_NAMES.get(type(value), type(value).__name__)}.",
+            file, f"Hier wird eine Liste erwartet, gefunden wurde {type_name(value)}.",
             "Schreiben Sie jeden Eintrag in eine eigene Zeile, beginnend mit „- “.", _line(mapping, key), key,
         )
     return value
 
 
-def unknown_fields(mapping: LineDict, allowed: set[str], file: str | Path) -> None:
+def unknown_fields(mapping: LineDict, allowed: set[str], file: str | Path, hint: str = "") -> None:
     for key in mapping:
         if key not in allowed:
             raise ContentError(
                 file, f"Das Feld „{key}“ ist unbekannt.",
-                f"Prüfen Sie die Schreibweise. Erlaubt sind: {', '.join(sorted(allowed))}.", _line(mapping, str(key)), str(key),
+                hint or f"Prüfen Sie die Schreibweise. Erlaubt sind: {', '.join(sorted(allowed))}.", _line(mapping, str(key)), str(key),
             )

@@ -1,31 +1,49 @@
-"""The site's languages, read from mkdocs.yml (the one place where they are listed)."""
+"""The site's languages: codes, own names, text direction, dates.
+
+Languages are listed once, in mkdocs.yml under the i18n plugin; ``site.Site`` reads them.
+German is the source language: every other language translates it.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
 from dataclasses import dataclass
-from pathlib import Path
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 
-ROOT = Path(__file__).resolve().parents[2]
-MKDOCS_YML = ROOT / "mkdocs.yml"
-DEFAULT_LANGUAGE = "de"
+SOURCE_LANGUAGE = "de"
 # English readers in Germany expect "27 November 2026", not the US "November 27, 2026".
 DATE_LOCALES = {"en": "en_GB"}
 
 
+@functools.lru_cache(maxsize=64)
+def babel_locale(code: str) -> Locale | None:
+    """CLDR's data for a language code (also "de-x-ls" → de); None if CLDR has none."""
+    for candidate in (code.replace("-", "_"), code.split("-")[0]):
+        try:
+            return Locale.parse(candidate)
+        except (ValueError, UnknownLocaleError):
+            continue
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def text_direction(code: str) -> str:
+    locale = babel_locale(code)
+    return "rtl" if locale is not None and locale.character_order == "right-to-left" else "ltr"
+
+
 @dataclass(frozen=True)
 class Language:
-    code: str
+    code: str          # BCP 47 tag; also the folder under docs/ and the URL prefix
     name: str          # own name in own script, e.g. "العربية"
-    default: bool
+    default: bool = False  # built at the site root (German, or the only language being served)
 
     @property
     def direction(self) -> str:
-        return "rtl" if Locale.parse(self.code).character_order == "right-to-left" else "ltr"
+        return text_direction(self.code)
 
     @property
     def url_prefix(self) -> str:
@@ -33,33 +51,7 @@ class Language:
         return "" if self.default else f"{self.code}/"
 
 
-@functools.lru_cache(maxsize=8)
-def _load(path: str) -> tuple[Language, ...]:
-    from mkdocs.utils.yaml import yaml_load  # understands !ENV
-
-    with open(path, encoding="utf-8") as handle:
-        config = yaml_load(handle)
-    for plugin in config.get("plugins", []):
-        if isinstance(plugin, dict) and "i18n" in plugin:
-            return tuple(
-                Language(code=entry["locale"], name=entry["name"], default=bool(entry.get("default", False)))
-                for entry in plugin["i18n"]["languages"]
-                if entry.get("build", True)
-            )
-    raise RuntimeError(f"{path}: no i18n plugin configured")
-
-
-def languages(mkdocs_yml: Path = MKDOCS_YML) -> tuple[Language, ...]:
-    return _load(str(Path(mkdocs_yml).resolve()))
-
-
-def language(code: str, mkdocs_yml: Path = MKDOCS_YML) -> Language:
-    for candidate in languages(mkdocs_yml):
-        if candidate.code == code:
-            return candidate
-    raise KeyError(code)
-
-
 def format_long_date(value: dt.date, code: str) -> str:
     """A date the way readers of ``code`` write it (CLDR via Babel), e.g. 27. November 2026."""
-    return format_date(value, format="long", locale=DATE_LOCALES.get(code, code))
+    locale = DATE_LOCALES.get(code) or babel_locale(code) or "en_GB"
+    return format_date(value, format="long", locale=locale)

@@ -4,26 +4,86 @@ translation notices. All text from data files is HTML-escaped here."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from html import escape
+from typing import TYPE_CHECKING
 
 from babel import Locale
 from babel.numbers import format_decimal
+from mkdocs.utils import get_relative_url
 
 from .data import Contact, LinkGroup, pick
-from .documents import DOCUMENT_TYPES, DocumentEntry, DocumentState
-from .languages import format_long_date
-from .pages import Page, icon_file
+from .documents import DOCUMENT_TYPES, DOCUMENTS_URL, DocumentEntry, DocumentState
+from .languages import SOURCE_LANGUAGE, format_long_date, text_direction
+from .pages import icon_file, is_offer_path
+from .strings import fill
 from .translation import MACHINE, MISSING, OUTDATED
 
+if TYPE_CHECKING:
+    from .checks import SiteData
+    from .site import Site
+
 EXTERNAL_ICON = "material/open-in-new"
+
+
+@dataclass(frozen=True)
+class DataContext:
+    """Where data is rendered: the site, its data, the page's language and address."""
+
+    site: "Site"
+    data: "SiteData"
+    code: str         # language of the page (its links stay in this language)
+    text_code: str    # language of the texts around (German on a page not yet translated)
+    page_url: str     # the page's path below the site root, e.g. "ar/kontakt/"
+
+    def href(self, target: str) -> str:
+        return get_relative_url(target or "./", self.page_url or "./")
+
+    @property
+    def strings(self) -> dict[str, str]:
+        return self.data.ui(self.text_code)
+
+
+def placeholder_html(found, context: DataContext) -> str:
+    """The HTML a data placeholder (placeholders.Found) stands for."""
+    strings, data = context.strings, context.data
+    if found.name == "angebote":
+        return offer_cards(_offer_cards(context), context.text_code)
+    if found.name == "links":
+        return external_links(data.links, context.text_code, strings)
+    if found.name == "dokumente":
+        entries = data.documents.entries if data.documents else []
+        return documents(entries, data.document_states, context.text_code, strings,
+                         lambda file: context.href(DOCUMENTS_URL + file))
+    if found.name == "glossar":
+        return ""
+    contact = data.contacts.get(found.arg)
+    if contact is None:
+        return ""
+    if found.name == "kontakt":
+        return contact_card(contact, context.text_code, strings)
+    return {"email": contact_email, "adresse": contact_address, "telefon": contact_phone}[found.name](contact)
+
+
+def _offer_cards(context: DataContext) -> list["OfferCard"]:
+    site = context.site
+    cards = []
+    for rel_path in site.source_pages:
+        if not is_offer_path(rel_path):
+            continue
+        text_code = context.text_code if site.has_page(context.text_code, rel_path) else SOURCE_LANGUAGE
+        meta = site.page_meta(text_code, rel_path)
+        cards.append(OfferCard(title=str(meta.get("title", "")), summary=str(meta.get("summary", "")),
+                               icon=str(meta.get("icon", "")), href=context.href(site.site_path(context.code, rel_path)),
+                               language=text_code, order=meta.get("order") if isinstance(meta.get("order"), int) else 1000))
+    return cards
 
 
 def _lang_attrs(text_language: str, page_language: str) -> str:
     """lang (and dir) for a text that falls back to another language than the page's."""
     if text_language == page_language:
         return ""
-    direction = "rtl" if Locale.parse(text_language).character_order == "right-to-left" else "ltr"
-    return f' lang="{text_language}" dir="{direction}"'
+    return f' lang="{text_language}" dir="{text_direction(text_language)}"'
 
 
 def _text(texts: dict[str, str] | None, language: str, tag: str = "span", css: str = "") -> str:
@@ -46,16 +106,25 @@ def external_mark(strings: dict[str, str]) -> str:
             f'<span class="visually-hidden"> {escape(strings["external_link"])}</span>')
 
 
-def offer_cards(offers: list[tuple[Page, str]], language: str, strings: dict[str, str]) -> str:
-    """Cards for (offer page, href) pairs, sorted by the pages' ``order``."""
+@dataclass(frozen=True)
+class OfferCard:
+    title: str
+    summary: str
+    icon: str
+    href: str
+    language: str   # language of title and summary (German where the offer is not translated)
+    order: int
+
+
+def offer_cards(offers: list[OfferCard], language: str) -> str:
+    """Cards of the offer pages, in their ``order``."""
     items = []
-    for page, href in sorted(offers, key=lambda item: (item[0].order, item[0].rel_path)):
-        icon = svg_icon(str(page.meta.get("icon", "")), "offer-card__icon")
+    for card in sorted(offers, key=lambda card: (card.order, card.href)):
         items.append(
-            f'<li class="offer-card"{_lang_attrs(page.language, language)}>'
-            f'{icon}'
-            f'<h2 class="offer-card__title"><a href="{escape(href)}">{escape(str(page.meta["title"]))}</a></h2>'
-            f'<p class="offer-card__summary">{escape(str(page.meta["summary"]))}</p>'
+            f'<li class="offer-card"{_lang_attrs(card.language, language)}>'
+            f'{svg_icon(card.icon, "offer-card__icon")}'
+            f'<h2 class="offer-card__title"><a href="{escape(card.href)}">{escape(card.title)}</a></h2>'
+            f'<p class="offer-card__summary">{escape(card.summary)}</p>'
             '</li>'
         )
     return f'<ul class="offer-cards">{"".join(items)}</ul>'
@@ -101,10 +170,7 @@ def external_links(groups: list[LinkGroup], language: str, strings: dict[str, st
 
 
 def _dir(code: str) -> str:
-    try:
-        return ' dir="rtl"' if Locale.parse(code).character_order == "right-to-left" else ""
-    except (ValueError, LookupError):
-        return ""
+    return ' dir="rtl"' if text_direction(code) == "rtl" else ""
 
 
 def file_size(size: int, language: str) -> str:
@@ -126,7 +192,7 @@ def documents(entries: list[DocumentEntry], states: dict[str, DocumentState], la
         if state:
             details.append(file_size(state.size, language))
         if entry.date:
-            details.append(strings["document_date"].format(date=format_long_date(entry.date, language)))
+            details.append(fill(strings["document_date"], date=format_long_date(entry.date, language)))
         meta = f'<span class="document__meta" dir="auto">({escape(", ".join(details))})</span>'
         title = _text(entry.title, language)
         if state:
@@ -139,13 +205,27 @@ def documents(entries: list[DocumentEntry], states: dict[str, DocumentState], la
     return f'<ul class="document-list">{"".join(items)}</ul>'
 
 
+def contact_email(contact: Contact) -> str:
+    return f'<a href="mailto:{escape(contact.email)}" dir="ltr">{escape(contact.email)}</a>'
+
+
+def contact_address(contact: Contact) -> str:
+    return f'<bdi lang="de" dir="ltr">{escape(contact.address)}</bdi>'
+
+
+def contact_phone(contact: Contact) -> str:
+    number = "".join(contact.phone.split())
+    return f'<a href="tel:{escape(number)}" dir="ltr">{escape(contact.phone)}</a>'
+
+
 def contact_card(contact: Contact, language: str, strings: dict[str, str]) -> str:
     rows = []
     if contact.email:
-        rows.append(f'<dt>{escape(strings["contact_email"])}</dt><dd><a href="mailto:{escape(contact.email)}" dir="ltr">'
-                    f'{escape(contact.email)}</a></dd>')
+        rows.append(f'<dt>{escape(strings["contact_email"])}</dt><dd>{contact_email(contact)}</dd>')
+    if contact.phone:
+        rows.append(f'<dt>{escape(strings["contact_phone"])}</dt><dd>{contact_phone(contact)}</dd>')
     if contact.address:
-        rows.append(f'<dt>{escape(strings["contact_address"])}</dt><dd><bdi lang="de" dir="ltr">{escape(contact.address)}</bdi></dd>')
+        rows.append(f'<dt>{escape(strings["contact_address"])}</dt><dd>{contact_address(contact)}</dd>')
     if contact.url:
         rows.append(f'<dt>{escape(strings["contact_website"])}</dt><dd><a class="external-link" href="{escape(contact.url)}" '
                     f'rel="external noopener" dir="ltr">{escape(_host(contact.url))}{external_mark(strings)}</a></dd>')

@@ -1,31 +1,52 @@
 """Translation state of a page: one implementation for the build, the report and the tools.
 
 A translated page records in its front matter which version of the German page it
-was made from (``translation.source_hash``) and whether it is a machine
-translation or reviewed by a person (``translation.state``).
+was made from (``translation.source_hash``) and whether it is a machine translation or
+reviewed by a person (``translation.state``, with ``reviewed_by`` and ``reviewed_on``).
+
+The hash covers what a translator translates – the German body and the translated
+front-matter fields – with whitespace and line endings normalised, so that changing
+``stand`` or ``order`` or re-wrapping a line does not make every translation outdated.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import json
+import re
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .fields import DEFAULT_LANGUAGE
-from .pages import DOCS_DIR, Page, language_pages, read_page
+from .errors import ContentError
+from .languages import SOURCE_LANGUAGE
+from .pages import TRANSLATED_FIELDS, split_front_matter
+
+if TYPE_CHECKING:
+    from .site import Site
 
 CURRENT, OUTDATED, MACHINE, MISSING = "current", "outdated", "machine", "missing"
 STATES = (CURRENT, OUTDATED, MACHINE, MISSING)
+# What editors read in reports (`make translations`, the pull-request report).
+STATE_WORDS = {CURRENT: "aktuell", OUTDATED: "veraltet", MACHINE: "maschinell", MISSING: "fehlt"}
 
 
-def source_hash_of_text(text: str) -> str:
-    """Hash of a German page as translators saw it; line endings and trailing spaces don't count."""
-    normal = "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").split("\n")).strip() + "\n"
-    return hashlib.sha256(normal.encode("utf-8")).hexdigest()[:16]
+def normalise(text: str) -> str:
+    """Text as a translator sees it: no trailing spaces, one blank line between blocks, one space between words."""
+    lines = [re.sub(r"(?<=\S)[ \t]+", " ", line.rstrip()) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
 
 
-def source_hash(german_file: Path) -> str:
-    return source_hash_of_text(Path(german_file).read_text(encoding="utf-8"))
+def source_hash_of(meta: dict, body: str) -> str:
+    translated = {key: normalise(str(meta[key])) for key in sorted(TRANSLATED_FIELDS) if key in meta}
+    payload = json.dumps(translated, ensure_ascii=False, sort_keys=True) + "\n" + normalise(body)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+
+
+def source_hash_of_text(text: str, display: str = "Seite") -> str:
+    """Hash of a German page's file text (front matter and body)."""
+    meta, body, _ = split_front_matter(text, display)
+    return source_hash_of(meta, body)
 
 
 @dataclass(frozen=True)
@@ -35,6 +56,8 @@ class TranslationStatus:
     machine: bool = False
     outdated: bool = False
     missing: bool = False
+    reviewed_by: str | None = None
+    reviewed_on: dt.date | None = None
 
     @property
     def state(self) -> str:
@@ -55,32 +78,42 @@ class TranslationStatus:
         return tuple(name for name, flag in ((OUTDATED, self.outdated), (MACHINE, self.machine)) if flag)
 
 
-def status_of(rel_path: str, language: str, docs_dir: Path = DOCS_DIR) -> TranslationStatus:
-    if language == DEFAULT_LANGUAGE:
-        return TranslationStatus(rel_path, language)
-    translated = Path(docs_dir) / language / rel_path
-    german = Path(docs_dir) / DEFAULT_LANGUAGE / rel_path
-    if not translated.is_file():
-        return TranslationStatus(rel_path, language, missing=True)
-    page = read_page(translated, docs_dir)
-    return status_of_page(page, german)
+class TranslationStates:
+    """Status of every (page, language), computed once per Site (i.e. per build or script run)."""
 
+    def __init__(self, site: "Site"):
+        self.site = site
+        self._hashes: dict[str, str | None] = {}
+        self._status: dict[tuple[str, str], TranslationStatus] = {}
 
-def status_of_page(page: Page, german_file: Path) -> TranslationStatus:
-    info = page.translation
-    machine = info.get("state") != "reviewed"
-    outdated = not german_file.is_file() or info.get("source_hash") != source_hash(german_file)
-    return TranslationStatus(page.rel_path, page.language, machine=machine, outdated=outdated)
+    def source_hash(self, rel_path: str) -> str | None:
+        if rel_path not in self._hashes:
+            try:
+                page = self.site.page(SOURCE_LANGUAGE, rel_path)
+                self._hashes[rel_path] = source_hash_of(page.meta, page.body)
+            except (ContentError, KeyError):
+                self._hashes[rel_path] = None
+        return self._hashes[rel_path]
 
+    def status(self, rel_path: str, code: str) -> TranslationStatus:
+        key = (rel_path, code)
+        if key not in self._status:
+            self._status[key] = self._compute(rel_path, code)
+        return self._status[key]
 
-def available_languages(rel_path: str, languages: list[str], docs_dir: Path = DOCS_DIR) -> list[str]:
-    """Languages that have their own file for this page (German always)."""
-    return [code for code in languages if (Path(docs_dir) / code / rel_path).is_file()]
+    def _compute(self, rel_path: str, code: str) -> TranslationStatus:
+        if code == SOURCE_LANGUAGE:
+            return TranslationStatus(rel_path, code)
+        if not self.site.has_page(code, rel_path):
+            return TranslationStatus(rel_path, code, missing=True)
+        info = self.site.page(code, rel_path).translation
+        reviewed = info.get("state") == "reviewed"
+        outdated = info.get("source_hash") != self.source_hash(rel_path)
+        return TranslationStatus(rel_path, code, machine=not reviewed, outdated=outdated,
+                                 reviewed_by=str(info.get("reviewed_by")) if reviewed else None,
+                                 reviewed_on=info.get("reviewed_on") if reviewed else None)
 
-
-def report(languages: list[str], docs_dir: Path = DOCS_DIR) -> dict[str, dict[str, str]]:
-    """{page: {language: state}} for every German page and every language."""
-    return {
-        rel_path: {code: status_of(rel_path, code, docs_dir).state for code in languages}
-        for rel_path in language_pages(DEFAULT_LANGUAGE, docs_dir)
-    }
+    def report(self) -> dict[str, dict[str, str]]:
+        """{page: {language: state}} for every German page and every language."""
+        return {rel_path: {code: self.status(rel_path, code).state for code in self.site.codes}
+                for rel_path in self.site.source_pages}

@@ -9,35 +9,38 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .checks import MARKDOWN_LINK
+from . import placeholders
 from .errors import ContentError
-from .fields import DEFAULT_LANGUAGE
-from .pages import DOCS_DIR, display_path, language_pages, read_page
-from .translation import status_of
+from .languages import SOURCE_LANGUAGE
+
+if TYPE_CHECKING:
+    from .site import Site
 
 # Arabic-Indic (U+0660..) and Extended Arabic-Indic/Persian (U+06F0..) digits -> ASCII
 DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 FENCE = re.compile(r"^(```|~~~).*?^\1", re.S | re.M)
 HEADING = re.compile(r"^(#{1,6})\s+\S", re.M)
+MARKDOWN_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 HTML_LINK = re.compile(r"\bhref\s*=\s*[\"']([^\"']+)[\"']")
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 PHONE = re.compile(r"(?:\+|\b0)\d[\d /-]{5,}\d")
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
-PLACEHOLDER = re.compile(r"<!--\s*daten:[^>]*-->")
 
 
 def facts(markdown: str) -> dict[str, Counter]:
     text = FENCE.sub("", markdown).translate(DIGITS)
-    links = [target for target in MARKDOWN_LINK.findall(text) + HTML_LINK.findall(text)]
+    # Anchors (#…) differ between languages: headings are translated. The check of each
+    # page makes sure an anchor exists in the target page of the same language.
+    links = [target.split("#")[0] or target for target in MARKDOWN_LINK.findall(text) + HTML_LINK.findall(text)]
     return {
         "headings": Counter(len(h) for h in HEADING.findall(text)),
         "links": Counter(links),
         "emails": Counter(e.lower() for e in EMAIL.findall(text)),
         "phones": Counter(re.sub(r"\D", "", p) for p in PHONE.findall(text)),
         "years": Counter(YEAR.findall(text)),
-        "placeholders": Counter(p.replace(" ", "") for p in PLACEHOLDER.findall(text)),
+        "placeholders": Counter(placeholders.normalised(text)),
     }
 
 
@@ -74,20 +77,19 @@ def compare(german_markdown: str, translated_markdown: str, file: str) -> list[C
     return errors
 
 
-def check_translations(languages: list[str], docs_dir: Path = DOCS_DIR) -> list[ContentError]:
-    german = language_pages(DEFAULT_LANGUAGE, docs_dir)
+def check_translations(site: "Site") -> list[ContentError]:
+    """Compare every current translation with its German page (outdated ones differ on purpose)."""
     errors: list[ContentError] = []
-    for code in languages:
-        if code == DEFAULT_LANGUAGE:
+    states = site.translation_states
+    for code in site.codes:
+        if code == SOURCE_LANGUAGE:
             continue
-        for rel_path, path in language_pages(code, docs_dir).items():
-            if rel_path in german:
-                # An outdated translation differs on purpose; readers see the "outdated" notice.
-                if status_of(rel_path, code, docs_dir).outdated:
-                    continue
-                try:
-                    errors += compare(read_page(german[rel_path], docs_dir).body, read_page(path, docs_dir).body,
-                                      display_path(path))
-                except ContentError as error:
-                    errors.append(error)
+        for rel_path in site.pages(code):
+            if not site.has_page(SOURCE_LANGUAGE, rel_path) or states.status(rel_path, code).outdated:
+                continue
+            try:
+                page = site.page(code, rel_path)
+                errors += compare(site.page(SOURCE_LANGUAGE, rel_path).body, page.body, page.display)
+            except ContentError as error:
+                errors.append(error)
     return errors

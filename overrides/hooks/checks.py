@@ -1,0 +1,13 @@
+"""Hook: check all content once, before the first language is built; a finding stops the build."""
+
+import mkdocs.plugins
+import sitekit_path  # noqa: F401 - makes sitekit importable
+
+from sitekit import build_state
+
+
+@mkdocs.plugins.event_priority(-200)  # after the i18n plugin has set the language and its texts
+def on_config(config):
+    if build_state.is_first_pass(config):
+        build_state.start(config)
+    return config

@@ -1,0 +1,75 @@
+"""State of one `mkdocs build` (all languages), shared by the hook modules.
+
+The i18n plugin builds German, then runs a complete MkDocs build once more per language
+on the same config object. The state is created in the first pass's ``on_config``
+(after every check passed) and kept on that config object – so each build, also each
+rebuild of `mkdocs serve`, starts with a fresh one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from mkdocs.exceptions import PluginError
+
+from .checks import SiteData, check_all
+from .content import Slots
+from .errors import ContentError
+from .site import Site
+
+CONFIG_KEY = "erkrath_build_state"
+
+
+class ContentRefused(PluginError):
+    """The build stops: German messages for editors, no traceback."""
+
+
+@dataclass
+class BuildState:
+    site: Site
+    data: SiteData
+    slots: dict[str, Slots] = field(default_factory=dict)   # per page, from markdown to content
+    not_found_html: str | None = None
+    cache: dict = field(default_factory=dict)               # per-language results reused by every page
+
+    def ui(self, code: str) -> dict[str, str]:
+        return self.data.ui(code)
+
+
+def i18n(config):
+    return config.plugins["i18n"]
+
+
+def current_language(config) -> str:
+    return i18n(config).current_language
+
+
+def is_first_pass(config) -> bool:
+    plugin = i18n(config)
+    return not plugin.building and plugin.current_language == plugin.default_language
+
+
+def is_last_pass(config) -> bool:
+    """True in the on_post_build that runs after every language was built."""
+    return not i18n(config).building
+
+
+def report(errors: list[ContentError]) -> str:
+    count = "1 Fehler" if len(errors) == 1 else f"{len(errors)} Fehler"
+    lines = "\n".join(f"  - {error.message}" for error in errors)
+    return f"Die Website wurde nicht gebaut: {count} in Inhalten oder Daten.\n{lines}"
+
+
+def start(config) -> BuildState:
+    """Check everything once and keep what was loaded for every language's pass."""
+    site = Site.from_mkdocs_config(config)
+    errors, data = check_all(site)
+    if errors:
+        raise ContentRefused(report(errors))
+    state = BuildState(site=site, data=data)
+    config[CONFIG_KEY] = state
+    return state
+
+
+def of(config) -> BuildState:
+    return config[CONFIG_KEY]

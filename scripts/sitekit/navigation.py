@@ -1,0 +1,42 @@
+"""The navigation, arranged from the pages' front matter (called by the navigation hook).
+
+Order by ``order`` (then title), sections named after their index page, pages with
+``in_nav: false`` only in the footer. Translations take order and in_nav from the German
+page, so every language has the same menu.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from .site import Site
+
+UNORDERED = 1000
+
+
+def _meta(item, site: Site, code: str) -> dict:
+    file = getattr(item, "file", None)
+    if file is None:  # a section: described by its index page
+        index = next((child for child in getattr(item, "children", None) or []
+                      if getattr(child, "file", None) and PurePosixPath(child.file.src_uri).name == "index.md"), None)
+        return _meta(index, site, code) if index else {}
+    return site.page_meta(code, file.norm_src_uri)
+
+
+def _order(meta: dict) -> int:
+    value = meta.get("order")
+    return value if isinstance(value, int) and not isinstance(value, bool) else UNORDERED
+
+
+def arrange(items: list, site: Site, code: str) -> list:
+    kept = []
+    for item in items:
+        meta = _meta(item, site, code)
+        if meta.get("in_nav") is False:
+            continue
+        if getattr(item, "children", None):
+            item.children = arrange(item.children, site, code)
+            if meta.get("title"):
+                item.title = str(meta["title"])
+        kept.append((item, _order(meta)))
+    return [item for item, _ in sorted(kept, key=lambda pair: (pair[1], str(getattr(pair[0], "title", "") or "")))]
