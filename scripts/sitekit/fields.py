@@ -7,7 +7,9 @@ file, line and field and says what to do.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,11 +18,15 @@ from .errors import ContentError
 from .yamlfile import LineDict
 
 DEFAULT_LANGUAGE = "de"
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Whole-value patterns: always used with fullmatch ("$" would also match before a trailing newline).
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>|&[a-zA-Z#][a-zA-Z0-9]*;")
-EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
-PHONE = re.compile(r"^\+?[0-9][0-9 /()-]{3,}$")
-LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z]{2,4})?$")
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+PHONE = re.compile(r"\+?[0-9][0-9 /()-]{3,}")
+# \Z (true end of text) so that callers elsewhere that use .match() are safe as well
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z]{2,4})?\Z")
+HOST_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+MAX_HOSTNAME = 253
 
 TYPE_NAMES = {str: "ein Text", int: "eine ganze Zahl", list: "eine Liste", dict: "ein Abschnitt mit Feldern"}
 
@@ -86,7 +92,7 @@ def localized_text(mapping: LineDict, key: str, file: str | Path, *, optional: b
     result: dict[str, str] = {}
     for language, text in value.items():
         sub_line = _line(value, str(language))
-        if not isinstance(language, str) or not LANGUAGE_CODE.match(language):
+        if not isinstance(language, str) or not LANGUAGE_CODE.fullmatch(language):
             raise ContentError(file, f"„{language}“ ist kein Sprachkürzel.",
                                "Verwenden Sie Kürzel wie de, en, ar, fa, uk, ru, tr, ps.", sub_line, key)
         if text in (None, ""):
@@ -113,6 +119,9 @@ def check_url(value: str, file: str | Path, line: int | None, field: str,
     if any(ch.isspace() for ch in value):
         raise ContentError(file, f"Die Adresse „{value}“ enthält Leerzeichen.",
                            "Entfernen Sie die Leerzeichen (in Webadressen %20 verwenden).", line, field)
+    if has_control_characters(value):
+        raise ContentError(file, f"Die Adresse „{value!r}“ enthält unsichtbare Steuerzeichen.",
+                           "Schreiben Sie die Adresse neu, statt sie aus einem Dokument zu kopieren.", line, field)
     if scheme not in schemes:
         if scheme == "http":
             hint = "Verwenden Sie die sichere Adresse mit https:// (im Browser prüfen, ob sie funktioniert)."
@@ -121,21 +130,93 @@ def check_url(value: str, file: str | Path, line: int | None, field: str,
         else:
             hint = f"Nur Adressen mit {allowed} sind erlaubt."
         raise ContentError(file, f"Die Adresse „{value}“ ist nicht erlaubt (erlaubt: {allowed}).", hint, line, field)
-    if scheme == "https" and (not parts.hostname or "." not in parts.hostname):
-        raise ContentError(file, f"Die Adresse „{value}“ hat keinen gültigen Servernamen.",
-                           "Schreiben Sie sie in der Form https://www.beispiel.de/seite.", line, field)
-    if scheme == "mailto" and not EMAIL.match(parts.path):
+    if scheme == "https":
+        if not parts.hostname or not valid_hostname(parts.hostname):
+            raise ContentError(file, f"Die Adresse „{value}“ hat keinen gültigen Servernamen.",
+                               "Schreiben Sie sie in der Form https://www.beispiel.de/seite (ohne doppelte Punkte, "
+                               "ohne Punkt am Ende).", line, field)
+        if not valid_port(parts):
+            raise ContentError(file, f"Die Adresse „{value}“ hat eine ungültige Portnummer.",
+                               "Lassen Sie „:Zahl“ nach dem Servernamen weg oder schreiben Sie eine Zahl von 1 bis 65535.",
+                               line, field)
+    if scheme == "mailto" and not EMAIL.fullmatch(parts.path):
         raise ContentError(file, f"„{value}“ ist keine gültige E-Mail-Adresse.",
                            "Schreiben Sie sie in der Form mailto:name@beispiel.de.", line, field)
-    if scheme == "tel" and not PHONE.match(parts.path):
+    if scheme == "tel" and not PHONE.fullmatch(parts.path):
         raise ContentError(file, f"„{value}“ ist keine gültige Telefonnummer.",
                            "Schreiben Sie sie in der Form tel:+492104123456 (nur Ziffern).", line, field)
     return value
 
 
+def has_control_characters(text: str) -> bool:
+    """True if ``text`` contains a control character (newline, tab, NUL, escape, DEL ...)."""
+    return any(unicodedata.category(ch) == "Cc" for ch in text)
+
+
+def hostname_ascii(host: str) -> str | None:
+    """The host as it goes over the wire, or None if it is no valid host.
+
+    Valid are host names of at least two labels (``www.erkrath.de``): each label 1–63
+    letters, digits or hyphens, not starting or ending with a hyphen, no empty label
+    (``www..erkrath.de``, a trailing dot), at most 253 characters in all, the last label
+    not only digits (``www.erkrath.123`` is a mistyped address, not a name). Names with
+    umlauts (``dökumente.erkrath.de``) are IDNA-encoded (UTS 46, as browsers do) and the
+    result must follow the same rules. The result is lower case.
+
+    IP address literals (``127.0.0.1``, ``[::1]`` in a URL) are accepted as they are:
+    they cannot be malformed the way a name can, and the local test servers of the link
+    check and the document update are reached by address.
+    """
+    if not host:
+        return None
+    try:
+        return str(ipaddress.ip_address(host.strip("[]") if host.startswith("[") else host))
+    except ValueError:
+        pass
+    if host.isascii():
+        name = host.lower()
+    else:
+        import idna  # only for names with non-ASCII letters; the package is large
+        try:
+            name = idna.encode(host, uts46=True).decode("ascii")
+        except (idna.IDNAError, UnicodeError, ValueError):
+            return None
+    labels = name.split(".")
+    if len(name) > MAX_HOSTNAME or len(labels) < 2 or labels[-1].isdigit():
+        return None
+    for label in labels:
+        if not HOST_LABEL.fullmatch(label):
+            return None
+        if label.startswith("xn--") and not _valid_punycode(label):
+            return None
+    return name
+
+
+def valid_hostname(host: str) -> bool:
+    """Whether ``host`` (as in ``urlsplit(url).hostname``) is a valid host name or IP address."""
+    return hostname_ascii(host) is not None
+
+
+def _valid_punycode(label: str) -> bool:
+    try:
+        decoded = label[4:].encode("ascii").decode("punycode")
+    except (UnicodeError, ValueError):
+        return False
+    return bool(decoded) and not decoded.isascii()
+
+
+def valid_port(parts) -> bool:
+    """Whether the port of a ``urlsplit`` result is absent or 1–65535."""
+    try:
+        port = parts.port
+    except ValueError:
+        return False
+    return port is None or port > 0
+
+
 def slug_field(mapping: LineDict, key: str, file: str | Path) -> str:
     value = required(mapping, key, file, "mein-eintrag")
-    if not isinstance(value, str) or not SLUG.match(value):
+    if not isinstance(value, str) or not SLUG.fullmatch(value):
         raise ContentError(
             file, f"„{value}“ ist als Kennung nicht erlaubt.",
             "Verwenden Sie nur Kleinbuchstaben a–z, Ziffern und Bindestriche, z. B. „integrationskonzept-2019“.",
