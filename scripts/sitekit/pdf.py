@@ -9,8 +9,10 @@ parser fed a hostile file can loop, recurse or allocate without bound. The check
 therefore runs this module as a child process (``python -I pdf.py FILE``) with a
 memory limit (``MEMORY_LIMIT``) and a time limit (``CHECK_SECONDS``): whatever the
 file does, the update script gets a clear answer and goes on with the next document.
-It also keeps pypdf (and the ``cryptography`` package it loads to open encrypted
-PDFs) out of the update script's own memory.
+It also keeps pypdf out of the update script's own memory. pypdf loads the
+``cryptography`` package (about 13 MB) whenever it is installed, but needs it only for
+encrypted PDFs: the first check runs without it, and only a file that turns out to be
+encrypted is checked a second time with it.
 
 What counts as a complete, valid PDF:
 
@@ -60,7 +62,21 @@ class PdfInfo:
 
 def inspect_pdf(path: Path, timeout: float = CHECK_SECONDS) -> PdfInfo:
     """Check ``path`` in a child process; PdfInfo, or PdfRejected with a German reason."""
-    command = [sys.executable, "-I", str(Path(__file__).resolve()), str(path)]
+    result = _run_child(path, timeout, crypto=False)
+    if result.get("error") == "encrypted":
+        result = _run_child(path, timeout, crypto=True)
+    if "error" in result:
+        reason = REASONS.get(result["error"], REASONS["damaged"])
+        detail = result.get("detail")
+        raise PdfRejected(f"{reason} (pypdf: {detail})" if detail else reason)
+    pages, date = result.get("pages"), result.get("date")
+    if isinstance(pages, bool) or not isinstance(pages, int) or pages < 1:
+        raise PdfRejected(REASONS["no_pages"])
+    return PdfInfo(pages=pages, date=date if isinstance(date, str) else None)
+
+
+def _run_child(path: Path, timeout: float, crypto: bool) -> dict:
+    command = [sys.executable, "-I", str(Path(__file__).resolve()), *(["--crypto"] if crypto else []), str(path)]
     try:
         done = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -74,14 +90,7 @@ def inspect_pdf(path: Path, timeout: float = CHECK_SECONDS) -> PdfInfo:
         result = None
     if done.returncode != 0 or not isinstance(result, dict):
         raise PdfRejected(f"{REASONS['damaged']} (die Prüfung brach ab, Code {done.returncode})")
-    if "error" in result:
-        reason = REASONS.get(result["error"], REASONS["damaged"])
-        detail = result.get("detail")
-        raise PdfRejected(f"{reason} (pypdf: {detail})" if detail else reason)
-    pages, date = result.get("pages"), result.get("date")
-    if isinstance(pages, bool) or not isinstance(pages, int) or pages < 1:
-        raise PdfRejected(REASONS["no_pages"])
-    return PdfInfo(pages=pages, date=date if isinstance(date, str) else None)
+    return result
 
 
 # --- the child process --------------------------------------------------------------------------
@@ -122,7 +131,9 @@ def _printable(text: str, limit: int = 120) -> str:
     return cleaned if len(cleaned) <= limit else cleaned[:limit - 1] + "…"
 
 
-def _inspect(path: str) -> dict:
+def _inspect(path: str, crypto: bool) -> dict:
+    if not crypto:
+        sys.modules["cryptography"] = None  # pypdf then uses its built-in fallback and does not load the package
     from pypdf import PasswordType, PdfReader
     from pypdf.errors import DependencyError
 
@@ -131,6 +142,8 @@ def _inspect(path: str) -> dict:
             return {"error": "truncated"}
         reader = PdfReader(handle)  # an open file: pypdf seeks and reads parts, never the whole file at once
         if reader.is_encrypted:
+            if not crypto:
+                return {"error": "encrypted"}  # ask for a second check that loads cryptography
             try:
                 if reader.decrypt("") == PasswordType.NOT_DECRYPTED:
                     return {"error": "password"}
@@ -142,14 +155,14 @@ def _inspect(path: str) -> dict:
         return {"pages": pages, "date": _creation_date(reader)}
 
 
-def _child(path: str) -> int:
+def _child(path: str, crypto: bool) -> int:
     _limit_memory()
     import logging
     import warnings
     logging.disable(logging.WARNING)  # pypdf logs the repairs it makes; they are not failures
     warnings.simplefilter("ignore")
     try:
-        result = _inspect(path)
+        result = _inspect(path, crypto)
     except MemoryError:
         result = {"error": "memory"}
     except RecursionError:
@@ -161,7 +174,11 @@ def _child(path: str) -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        print("usage: pdf.py FILE  (prints page count and date as JSON)", file=sys.stderr)
+    arguments = sys.argv[1:]
+    with_crypto = arguments[:1] == ["--crypto"]
+    if with_crypto:
+        arguments = arguments[1:]
+    if len(arguments) != 1:
+        print("usage: pdf.py [--crypto] FILE  (prints page count and date as JSON)", file=sys.stderr)
         sys.exit(2)
-    sys.exit(_child(sys.argv[1]))
+    sys.exit(_child(arguments[0], with_crypto))
