@@ -1143,6 +1143,12 @@ def main(argv: list[str] | None = None) -> int:
     except (ContentError, UsageError) as error:
         print(str(error), file=sys.stderr)
         return EXIT_USAGE
+    except OSError as error:  # the environment outside any single document (folders, files) fails
+        where = f" ({display_path(error.filename)})" if error.filename else ""
+        print(f"Zugriff auf das Dateisystem fehlgeschlagen{where}: {error.strerror or error}. – Was tun: Schreibrechte "
+              "und Speicherplatz der Ordner data/ und docs/assets/dokumente/ prüfen, dann erneut starten.",
+              file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("\nAbgebrochen (Strg+C). Es wurde nichts halb geschrieben.", file=sys.stderr)
         return 128 + signal.SIGINT
