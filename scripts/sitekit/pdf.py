@@ -140,7 +140,12 @@ def _inspect(path: str, crypto: bool) -> dict:
     with open(path, "rb") as handle:
         if not _ends_with_eof_marker(handle):
             return {"error": "truncated"}
-        reader = PdfReader(handle)  # an open file: pypdf seeks and reads parts, never the whole file at once
+        try:
+            reader = PdfReader(handle)  # an open file: pypdf seeks and reads parts, never the whole file at once
+        except DependencyError:
+            if crypto:
+                raise
+            return {"error": "encrypted"}  # pypdf tries an empty password already here (AES needs cryptography)
         if reader.is_encrypted:
             if not crypto:
                 return {"error": "encrypted"}  # ask for a second check that loads cryptography
