@@ -174,24 +174,76 @@ class Handler(BaseHTTPRequestHandler):
 # --- bodies -------------------------------------------------------------------------------------
 
 
-def pdf_bytes(size: int, seed: str = "") -> bytes:
-    """Deterministic PDF-like bytes of exactly ``size`` bytes (starts with %PDF-)."""
-    head = b"%PDF-1.7\n%" + seed.encode() + b"\n"
-    block = hashlib.sha256(seed.encode()).digest() * 64
-    body = head + block * (size // len(block) + 1)
-    return body[:size]
+def pdf_parts(total: int, seed: str = "", pages: int = 1, created: str | None = None,
+              objects: list[bytes] | None = None) -> tuple[bytes, int, bytes]:
+    """A real PDF of exactly ``total`` bytes as (head, filler length, tail).
+
+    The document has ``pages`` empty A4 pages (or the given ``objects``, numbered from 1,
+    object 1 the catalog), an optional ``/CreationDate`` (``created``: "20190226120000"),
+    and one unreferenced stream object whose filler bytes (derived from ``seed``) make up
+    the size; head + filler + tail is the file, with a correct xref table and %%EOF.
+    """
+    if objects is None:
+        kids = " ".join(f"{3 + number} 0 R" for number in range(pages))
+        objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+                   f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode(),
+                   *[b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"] * pages]
+    objects = list(objects)
+    info = ""
+    if created:
+        objects.append(f"<< /CreationDate (D:{created}) /Producer (tests) >>".encode())
+        info = f" /Info {len(objects)} 0 R"
+    filler_number = len(objects) + 1
+    header = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n%" + seed.encode() + b"\n"
+    body = bytearray(header)
+    offsets = []
+    for number, content in enumerate(objects, 1):
+        offsets.append(len(body))
+        body += f"{number} 0 obj\n".encode() + content + b"\nendobj\n"
+    offsets.append(len(body))
+
+    def layout(filler: int) -> tuple[bytes, bytes]:
+        head = bytes(body) + f"{filler_number} 0 obj\n<< /Length {filler} >>\nstream\n".encode()
+        end_of_stream = b"\nendstream\nendobj\n"
+        xref_offset = len(head) + filler + len(end_of_stream)
+        xref = (f"xref\n0 {filler_number + 1}\n0000000000 65535 f \n"
+                + "".join(f"{offset:010d} 00000 n \n" for offset in offsets))
+        trailer = f"trailer\n<< /Size {filler_number + 1} /Root 1 0 R{info} >>\nstartxref\n{xref_offset}\n%%EOF\n"
+        return head, end_of_stream + (xref + trailer).encode()
+
+    filler = 0
+    for _ in range(8):  # the lengths' digit counts settle after two or three rounds
+        head, tail = layout(filler)
+        needed = total - len(head) - len(tail)
+        if needed < 0:
+            raise ValueError(f"a PDF with this content needs more than {total} bytes")
+        if needed == filler:
+            return head, filler, tail
+        filler = needed
+    raise ValueError(f"no PDF layout of exactly {total} bytes")
 
 
-def pdf_stream(total: int, seed: str = ""):
-    """The same kind of bytes generated on the fly, for bodies too big to hold in memory."""
-    head = b"%PDF-1.7\n%" + seed.encode() + b"\n"
+def _filler(seed: str, length: int):
     block = (hashlib.sha256(seed.encode()).digest() * 8192)[:SEND_CHUNK * 4]
-    yield head[:total]
-    remaining = total - len(head[:total])
-    while remaining > 0:
-        piece = block[:remaining]
-        remaining -= len(piece)
+    while length > 0:
+        piece = block[:length]
+        length -= len(piece)
         yield piece
+
+
+def pdf_bytes(size: int, seed: str = "", pages: int = 1, created: str | None = None,
+              objects: list[bytes] | None = None) -> bytes:
+    """A deterministic, valid PDF of exactly ``size`` bytes (see pdf_parts)."""
+    head, filler, tail = pdf_parts(size, seed, pages, created, objects)
+    return head + b"".join(_filler(seed, filler)) + tail
+
+
+def pdf_stream(total: int, seed: str = "", pages: int = 1):
+    """The same PDF generated piece by piece, for bodies too big to hold in memory."""
+    head, filler, tail = pdf_parts(total, seed, pages)
+    yield head
+    yield from _filler(seed, filler)
+    yield tail
 
 
 # --- responders ---------------------------------------------------------------------------------
@@ -275,3 +327,44 @@ def stream_pdf(total: int, *, declare_length: bool = True, seed: str = "") -> Re
                 return
             handler.send_body(piece)
     return respond
+
+
+def respond_with(body: bytes, headers: dict[str, str] | list[tuple[str, str]], status: int = 200) -> Responder:
+    """Exactly these headers (a list allows repeated names) and this body, then close the connection."""
+    def respond(handler: Handler) -> None:
+        handler.send_response(status)
+        for name, value in (headers.items() if isinstance(headers, dict) else headers):
+            handler.send_header(name, value)
+        handler.end_headers()
+        handler.send_body(body)
+    return respond
+
+
+def close_early(body: bytes, sent_part: int) -> Responder:
+    """No Content-Length: send the first ``sent_part`` bytes, then close as if the body had ended."""
+    return respond_with(body[:sent_part], {"Content-Type": "application/pdf"})
+
+
+def chunked_cut_off(body: bytes, sent_part: int) -> Responder:
+    """Transfer-Encoding: chunked, but the connection closes before the last (empty) chunk."""
+    def respond(handler: Handler) -> None:
+        handler.send_head(200, {"Content-Type": "application/pdf", "Transfer-Encoding": "chunked"})
+        for start in range(0, sent_part, 4096):
+            piece = body[start:min(start + 4096, sent_part)]
+            handler.wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+    return respond
+
+
+def keep_open_after(body: bytes) -> Responder:
+    """A correct Content-Length response, but the server keeps the connection open afterwards."""
+    def respond(handler: Handler) -> None:
+        handler.send_head(200, {"Content-Type": "application/pdf", "Content-Length": str(len(body))})
+        handler.send_body(body)
+        handler.wfile.flush()
+        handler.wait(5)
+    return respond
+
+
+def header_value(text: str) -> str:
+    """A header value that goes over the wire as the UTF-8 bytes of ``text`` (send_header encodes Latin-1)."""
+    return text.encode("utf-8").decode("latin-1")

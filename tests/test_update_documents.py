@@ -6,16 +6,25 @@ Fault tests use two documents: "kaputt" (its source misbehaves) listed before
 "gesund" (its source has a new version), both published by an earlier healthy
 run. Each fault must leave kaputt's published file and state record untouched,
 leave no temp file behind, and still update gesund (exit code 1).
+
+Storage faults are real ones: a file size limit (RLIMIT_FSIZE) for the state
+file, and read-only or bind mounts in a private mount namespace (``unshare``;
+those tests are skipped where mount namespaces are not available).
 """
 
 from __future__ import annotations
 
 import fcntl
+import gzip
+import functools
 import hashlib
+import io
 import json
 import os
 import pty
 import re
+import resource
+import shlex
 import shutil
 import signal
 import socket
@@ -34,8 +43,9 @@ for _folder in (ROOT / "scripts", Path(__file__).resolve().parent):  # until tes
     if str(_folder) not in sys.path:
         sys.path.insert(0, str(_folder))
 
-from https_server import (HTTPSServer, hang, pdf_bytes, redirect, respond_status, serve_file,  # noqa: E402
-                          stall_after, stream_pdf, trickle, truncated)
+from https_server import (HTTPSServer, chunked_cut_off, close_early, hang, header_value,  # noqa: E402
+                          keep_open_after, pdf_bytes, redirect, respond_status, respond_with, serve_file, stall_after,
+                          stream_pdf, trickle, truncated)
 
 LM_KAPUTT = "Wed, 21 Oct 2026 07:28:00 GMT"
 LM_GESUND = "Thu, 22 Oct 2026 09:00:00 GMT"
@@ -91,10 +101,20 @@ class Site:
     def environment(self, ca_file: Path | None = None) -> dict[str, str]:
         return {**os.environ, "SSL_CERT_FILE": str(ca_file or self.ca_file), "PYTHONUNBUFFERED": "1"}
 
-    def run(self, *args: str, timeout: str = TIMEOUT, ca_file: Path | None = None) -> Result:
+    def run(self, *args: str, timeout: str = TIMEOUT, ca_file: Path | None = None, namespace_setup: str = "",
+            file_size_limit: int | None = None) -> Result:
+        """Run the script; ``namespace_setup``: shell commands (mounts) run first in a private mount namespace;
+        ``file_size_limit``: RLIMIT_FSIZE in bytes (a write past it fails with EFBIG, "File too large")."""
+        command = self.command(*args, timeout=timeout)
+        if namespace_setup:
+            command = [*namespace_prefix(), "sh", "-c", f'set -e\n{namespace_setup}\nexec "$@"', "sh", *command]
+        preexec = None
+        if file_size_limit is not None:
+            def preexec() -> None:
+                resource.setrlimit(resource.RLIMIT_FSIZE, (file_size_limit, file_size_limit))
         started = time.monotonic()
-        done = subprocess.run(self.command(*args, timeout=timeout), env=self.environment(ca_file),
-                              capture_output=True, text=True, timeout=60)
+        done = subprocess.run(command, env=self.environment(ca_file), capture_output=True, text=True, timeout=60,
+                              preexec_fn=preexec)
         return Result(done.returncode, done.stdout, done.stderr, time.monotonic() - started)
 
     def start(self, *args: str) -> subprocess.Popen:
@@ -116,6 +136,30 @@ class Site:
 
     def leftovers(self) -> list[Path]:
         return sorted([*self.root.rglob("*.part"), *self.root.rglob("*.tmp")])
+
+
+@functools.lru_cache(maxsize=1)
+def _namespace_prefix() -> tuple[str, ...] | None:
+    if shutil.which("unshare") is None or shutil.which("mount") is None:
+        return None
+    prefix = ("unshare", "--mount", "--propagation", "private") + (() if os.geteuid() == 0 else ("--map-root-user",))
+    with tempfile.TemporaryDirectory() as folder:
+        probe = subprocess.run([*prefix, "sh", "-c", 'mount --bind "$0" "$0" && mount -o remount,ro,bind "$0" "$0"',
+                                folder], capture_output=True, timeout=30)
+    return prefix if probe.returncode == 0 else None
+
+
+def namespace_prefix() -> tuple[str, ...]:
+    prefix = _namespace_prefix()
+    if prefix is None:
+        pytest.skip("mount namespaces (unshare --mount) are not available here")
+    return prefix
+
+
+def read_only(path: Path) -> str:
+    """Shell commands (for namespace_setup) that make ``path`` a read-only mount."""
+    quoted = shlex.quote(str(path))
+    return f"mount --bind {quoted} {quoted}\nmount -o remount,ro,bind {quoted} {quoted}"
 
 
 @pytest.fixture
@@ -191,8 +235,8 @@ def test_new_documents_are_added_with_their_state(site, server):
     result = site.run()
 
     assert result.returncode == 0, result
-    assert result.line("eins") == "eins: neu (30 kB)"
-    assert result.line("zwei") == "zwei: neu (20 kB)"
+    assert result.line("eins") == "eins: neu (30 kB, 1 Seite)"
+    assert result.line("zwei") == "zwei: neu (20 kB, 1 Seite)"
     assert "Ergebnis: 2 neu, 0 aktualisiert, 0 unverändert, 0 fehlgeschlagen" in result.stdout
     assert result.stderr == "", "no progress output when stderr is not a terminal"
     assert (site.documents / "eins.pdf").read_bytes() == KAPUTT_V1
@@ -201,12 +245,12 @@ def test_new_documents_are_added_with_their_state(site, server):
     assert state["eins"] == {
         "file": "eins.pdf", "sha256": sha256(KAPUTT_V1), "size": len(KAPUTT_V1), "content_type": "application/pdf",
         "etag": '"e1"', "last_modified": LM_KAPUTT, "source_url": server.url("/eins.pdf"),
-        "fetched_at": state["eins"]["fetched_at"],
+        "fetched_at": state["eins"]["fetched_at"], "pages": 1, "document_date": None,
     }
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", state["eins"]["fetched_at"])
     assert state["zwei"]["etag"] is None
     text = site.state_path.read_text(encoding="utf-8")
-    assert text.endswith("}\n") and json.loads(text)["version"] == 1
+    assert text.endswith("}\n") and json.loads(text)["version"] == 2
     assert text == json.dumps(json.loads(text), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     assert site.leftovers() == []
 
@@ -245,8 +289,8 @@ def test_changed_document_is_updated(published, server):
     result = published.run()
 
     assert result.returncode == 0, result
-    assert result.line("kaputt") == "kaputt: aktualisiert (1,0 MB)"
-    assert result.line("gesund") == "gesund: aktualisiert (40 kB)"
+    assert result.line("kaputt") == "kaputt: aktualisiert (1,0 MB, 1 Seite)"
+    assert result.line("gesund") == "gesund: aktualisiert (40 kB, 1 Seite)"
     assert (published.documents / "kaputt.pdf").read_bytes() == KAPUTT_V2
     state = published.state()["kaputt"]
     assert (state["sha256"], state["size"], state["etag"], state["last_modified"]) == (
@@ -280,7 +324,7 @@ def test_missing_or_damaged_local_file_is_fetched_again_unconditionally(publishe
     result = published.run("--only", "kaputt")
 
     assert result.returncode == 0, result
-    assert result.line("kaputt") == "kaputt: aktualisiert (30 kB, lokale Datei wiederhergestellt)"
+    assert result.line("kaputt") == "kaputt: aktualisiert (30 kB, 1 Seite, lokale Datei wiederhergestellt)"
     assert target.read_bytes() == KAPUTT_V1
     headers = server.requests_for("/kaputt.pdf")[-1].headers
     assert "if-none-match" not in headers and "if-modified-since" not in headers
@@ -577,8 +621,8 @@ def test_dry_run_reports_but_writes_nothing(published, server):
 
     assert result.returncode == 0, result
     assert result.line("kaputt") == "kaputt: unverändert"
-    assert result.line("gesund") == "gesund: aktualisiert (40 kB; Probelauf, nichts gespeichert)"
-    assert result.line("neu") == "neu: neu (1,0 MB; Probelauf, nichts gespeichert)"
+    assert result.line("gesund") == "gesund: aktualisiert (40 kB, 1 Seite; Probelauf, nichts gespeichert)"
+    assert result.line("neu") == "neu: neu (1,0 MB, 1 Seite; Probelauf, nichts gespeichert)"
     assert result.line("verwaist.pdf") == "verwaist.pdf: würde entfernt (Probelauf)"
     assert "Probelauf, es wurde nichts geschrieben" in result.stdout
     assert published.snapshot() == before
@@ -646,3 +690,335 @@ def test_documents_folder_on_another_file_system(site, server):
         assert (documents / "eins.pdf").read_bytes() == GESUND_V1
     finally:
         shutil.rmtree(documents)
+
+
+# --- issue #11: faults from a hostile server or a broken disk -----------------------------------
+
+
+def state_bytes(site: Site) -> bytes:
+    return site.state_path.read_bytes()
+
+
+def test_manifest_url_with_umlaut_is_sent_percent_encoded(published, server):
+    # German file names with umlauts: the request must carry the UTF-8 bytes %-encoded, as a browser sends them.
+    server.route("/d%C3%B6kument.pdf", serve_file(KAPUTT_V2, etag='"k2"'))
+    published.write_manifest(["kaputt", "gesund"], urls={"kaputt": f"https://127.0.0.1:{server.port}/dökument.pdf"})
+
+    result = published.run()
+
+    assert result.returncode == 0, result
+    assert "Traceback" not in result.stderr
+    assert result.line("kaputt") == "kaputt: aktualisiert (1,0 MB, 1 Seite)"
+    assert [request.path for request in server.requests_for("/d%C3%B6kument.pdf")] == ["/d%C3%B6kument.pdf"]
+    assert (published.documents / "kaputt.pdf").read_bytes() == KAPUTT_V2
+    assert published.state()["kaputt"]["source_url"] == f"https://127.0.0.1:{server.port}/dökument.pdf"
+    assert (published.documents / "gesund.pdf").read_bytes() == GESUND_V2
+
+
+@pytest.mark.parametrize("url", ["https://www..erkrath.de/dokument.pdf", "https://www.erkrath.de./dokument.pdf",
+                                 "https://-www.erkrath.de/dokument.pdf"])
+def test_manifest_host_with_empty_or_bad_label_exits_2_before_any_request(published, server, url):
+    published.write_manifest(["kaputt", "gesund"], urls={"kaputt": url})
+    before = published.snapshot()
+
+    result = published.run()
+
+    assert result.returncode == 2, result
+    assert "Traceback" not in result.stderr
+    assert f"Zeile 3: Feld „url“: Die Adresse „{url}“ hat keinen gültigen Servernamen" in result.stderr
+    assert "Was tun:" in result.stderr
+    assert published.snapshot() == before
+    assert len(server.requests) == published.requests_before
+
+
+def test_redirect_location_with_umlaut_is_followed(published, server):
+    server.route("/kaputt.pdf", redirect(header_value("/neu/dökument.pdf")))  # raw UTF-8 bytes in the header
+    server.route("/neu/d%C3%B6kument.pdf", serve_file(KAPUTT_V2, etag='"k2"'))
+
+    result = published.run()
+
+    assert result.returncode == 0, result
+    assert result.line("kaputt") == "kaputt: aktualisiert (1,0 MB, 1 Seite)"
+    assert (published.documents / "kaputt.pdf").read_bytes() == KAPUTT_V2
+    assert result.line("gesund").startswith("gesund: aktualisiert")
+
+
+def test_redirect_location_with_empty_host_label_is_refused(published, server):
+    server.route("/kaputt.pdf", redirect("https://www..erkrath.de/kaputt.pdf"))
+    result = published.run()
+    assert_fault_contained(published, result, "Weiterleitung abgelehnt: die Adresse „https://www..erkrath.de/kaputt.pdf“ "
+                                               "hat keinen gültigen Servernamen")
+
+
+@pytest.mark.parametrize("host, reason", [
+    ("localhost", "Weiterleitung abgelehnt: die Adresse „https://localhost:{port}/neu.pdf“ hat keinen gültigen "
+                  "Servernamen"),
+    ("[::ffff:7f00:1]", "Weiterleitung auf den Server „::ffff:7f00:1“ abgelehnt: weitergeleitet wird nur zu Servern, "
+                        "die im Manifest stehen (127.0.0.1) – Was tun: Ist die neue Adresse"),
+])
+def test_redirect_to_another_name_of_the_same_machine_is_refused(published, server, host, reason):
+    # Both names reach the test server's 127.0.0.1: only the host rules stop the redirect.
+    server.route("/kaputt.pdf", redirect(f"https://{host}:{server.port}/neu.pdf"))
+    server.route("/neu.pdf", serve_file(KAPUTT_V2))
+
+    result = published.run()
+
+    assert_fault_contained(published, result, reason.format(port=server.port))
+    assert server.requests_for("/neu.pdf") == []
+
+
+def test_connection_closed_early_without_content_length(published, server):
+    server.route("/kaputt.pdf", close_early(KAPUTT_V2, sent_part=600_000))
+    result = published.run()
+    assert_fault_contained(published, result, "die PDF-Datei ist unvollständig (ihr Ende fehlt)")
+
+
+def test_chunked_body_that_ends_early(published, server):
+    server.route("/kaputt.pdf", chunked_cut_off(KAPUTT_V2, sent_part=600_000))
+    result = published.run()
+    assert_fault_contained(published, result, "die Übertragung brach ab, die Datei ist unvollständig")
+
+
+def test_body_longer_than_content_length(published, server):
+    # http.client alone would stop after 10 bytes and hand over a 10-byte stub.
+    server.route("/kaputt.pdf", respond_with(KAPUTT_V2, {"Content-Type": "application/pdf", "Content-Length": "10"}))
+    result = published.run()
+    assert_fault_contained(published, result, "der Server schickt mehr Daten als angekündigt (angekündigt: 10 Bytes)")
+
+
+def test_contradicting_content_lengths(published, server):
+    server.route("/kaputt.pdf", respond_with(KAPUTT_V2, [("Content-Type", "application/pdf"),
+                                                         ("Content-Length", str(len(KAPUTT_V2))),
+                                                         ("Content-Length", "10")]))
+    result = published.run()
+    assert_fault_contained(published, result, "der Server nennt widersprüchliche Längen")
+
+
+def test_server_that_keeps_the_connection_open_after_a_correct_body_is_fine(published, server):
+    server.route("/kaputt.pdf", keep_open_after(KAPUTT_V2))
+    result = published.run()
+    assert result.returncode == 0, result
+    assert result.line("kaputt") == "kaputt: aktualisiert (1,0 MB, 1 Seite)"
+    assert (published.documents / "kaputt.pdf").read_bytes() == KAPUTT_V2
+    assert result.elapsed < 5 + 2, "the script must not wait for the server to close"
+
+
+def test_gzip_encoded_body_is_refused(published, server):
+    body = gzip.compress(KAPUTT_V2)
+    server.route("/kaputt.pdf", respond_with(body, {"Content-Type": "application/pdf", "Content-Encoding": "gzip",
+                                                    "Content-Length": str(len(body))}))
+    result = published.run()
+    assert_fault_contained(published, result, "der Server schickt die Datei umkodiert (Content-Encoding: gzip)")
+
+
+def test_huge_header_is_refused(published, server):
+    server.route("/kaputt.pdf", respond_with(KAPUTT_V2, {"Content-Type": "application/pdf", "X-Fill": "x" * 70_000}))
+    result = published.run()
+    assert_fault_contained(published, result, "ungültige Antwort des Servers (eine Kopfzeile ist zu lang)")
+
+
+def test_html_page_with_an_embedded_pdf_is_refused(published, server):
+    # PDF readers accept a header within the first 1024 bytes; a file that starts as HTML is not published.
+    body = b"<html><body>Bitte warten ...</body></html>\n" + KAPUTT_V2
+    server.route("/kaputt.pdf", serve_file(body))
+    result = published.run()
+    assert_fault_contained(published, result, "die Antwort ist keine PDF-Datei (sie beginnt mit „<html><body>")
+
+
+def test_pdf_with_a_looping_page_tree_is_refused(published, server):
+    looping = pdf_bytes(5000, "schleife", objects=[b"<< /Type /Catalog /Pages 2 0 R >>",
+                                                   b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                                                   b"<< /Type /Pages /Kids [2 0 R] /Count 1 >>"])
+    server.route("/kaputt.pdf", serve_file(looping))
+    result = published.run()
+    assert_fault_contained(published, result, "die PDF-Datei ist beschädigt und lässt sich nicht öffnen")
+
+
+def test_pdf_without_pages_is_refused(published, server):
+    empty = pdf_bytes(5000, "leer", objects=[b"<< /Type /Catalog /Pages 2 0 R >>",
+                                             b"<< /Type /Pages /Kids [] /Count 0 >>"])
+    server.route("/kaputt.pdf", serve_file(empty))
+    result = published.run()
+    assert_fault_contained(published, result, "die PDF-Datei enthält keine Seiten")
+
+
+def encrypted_pdf(user_password: str, owner_password: str) -> bytes:
+    from pypdf import PdfWriter
+    writer = PdfWriter()
+    for _ in range(2):
+        writer.add_blank_page(width=595, height=842)
+    writer.encrypt(user_password=user_password, owner_password=owner_password, algorithm="AES-256")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def test_pdf_that_needs_a_password_is_refused(published, server):
+    server.route("/kaputt.pdf", serve_file(encrypted_pdf("geheim", "geheimer")))
+    result = published.run()
+    assert_fault_contained(published, result, "die PDF-Datei ist mit einem Kennwort geschützt")
+
+
+def test_pdf_with_only_an_owner_password_is_published(published, server):
+    # Restrictions (no printing, no editing) but no password to open: every reader shows it.
+    body = encrypted_pdf("", "nur-fuer-die-redaktion")
+    server.route("/kaputt.pdf", serve_file(body))
+    result = published.run()
+    assert result.returncode == 0, result
+    assert result.line("kaputt").startswith("kaputt: aktualisiert (")
+    assert result.line("kaputt").endswith(", 2 Seiten)")
+    assert (published.documents / "kaputt.pdf").read_bytes() == body
+
+
+def test_content_type_that_lies_does_not_decide(published, server):
+    server.route("/kaputt.pdf", serve_file(KAPUTT_V2, content_type="text/html; charset=utf-8"))
+    result = published.run()
+    assert result.returncode == 0, result
+    assert (published.documents / "kaputt.pdf").read_bytes() == KAPUTT_V2
+    assert published.state()["kaputt"]["content_type"] == "application/pdf"
+
+
+def test_content_disposition_cannot_choose_the_file_name(published, server):
+    server.route("/kaputt.pdf", respond_with(KAPUTT_V2, {
+        "Content-Type": "application/pdf", "Content-Length": str(len(KAPUTT_V2)),
+        "Content-Disposition": 'attachment; filename="../../data/documents.yml"; filename*=UTF-8\'\'..%2F..%2Fx.pdf'}))
+    manifest_before = published.manifest.read_bytes()
+
+    result = published.run()
+
+    assert result.returncode == 0, result
+    assert (published.documents / "kaputt.pdf").read_bytes() == KAPUTT_V2
+    assert published.manifest.read_bytes() == manifest_before
+    changed = {name for name, data in published.snapshot().items() if published.before.get(name, b"-") != data}
+    assert changed == {"docs/assets/dokumente/kaputt.pdf", "docs/assets/dokumente/gesund.pdf",
+                       "data/documents.state.json"}
+
+
+def test_page_count_and_date_from_the_pdf_are_recorded(published, server):
+    body = pdf_bytes(50_000, "mit-datum", pages=12, created="20190226103000+01'00'")
+    server.route("/kaputt.pdf", serve_file(body))
+
+    result = published.run()
+
+    assert result.returncode == 0, result
+    assert result.line("kaputt") == "kaputt: aktualisiert (50 kB, 12 Seiten)"
+    state = published.state()["kaputt"]
+    assert (state["pages"], state["document_date"]) == (12, "2019-02-26")
+
+
+def test_state_file_that_cannot_be_written_keeps_the_old_file(published, server):
+    # A real storage fault exactly at the state file: a file size limit (EFBIG, like a full disk for this file).
+    # kaputt's new version comes with a long ETag, so its state no longer fits; gesund's still does.
+    small_kaputt, small_gesund = pdf_bytes(700, "kaputt-v2-klein"), pdf_bytes(700, "gesund-v2-klein")
+    server.route("/kaputt.pdf", serve_file(small_kaputt, etag='"' + "k" * 1000 + '"'))
+    server.route("/gesund.pdf", serve_file(small_gesund, etag='"g2"'))
+    limit = len(state_bytes(published)) + 300
+    assert len(small_kaputt) < limit and published.state_path.stat().st_size < limit
+
+    result = published.run(file_size_limit=limit)
+
+    assert result.returncode == 1, result
+    assert "Traceback" not in result.stderr
+    line = result.line("kaputt")
+    assert line.startswith("kaputt: fehlgeschlagen: die Zustandsdatei ") and "documents.state.json kann nicht " \
+        "geschrieben werden (File too large) – die bisherige Fassung bleibt unverändert online. Was tun:" in line, line
+    assert (published.documents / "kaputt.pdf").read_bytes() == KAPUTT_V1
+    assert published.state()["kaputt"] == published.before_state["kaputt"]
+    assert result.line("gesund") == "gesund: aktualisiert (700 Bytes, 1 Seite)"
+    assert (published.documents / "gesund.pdf").read_bytes() == small_gesund
+    assert published.state()["gesund"]["sha256"] == sha256(small_gesund)
+    assert published.leftovers() == []
+    assert published.document_names() == {"kaputt.pdf", "gesund.pdf"}
+
+
+def test_full_disk_for_the_state_file_changes_nothing(published, server):
+    # data/ on a tmpfs that is full: every state write fails with ENOSPC, so nothing may be published.
+    server.route("/kaputt.pdf", serve_file(KAPUTT_V2, etag='"k2"'))
+    copy = published.root / "data-copy"
+    shutil.copytree(published.manifest.parent, copy)
+    data = shlex.quote(str(published.manifest.parent))
+    setup = (f"mount -t tmpfs -o size=256k tmpfs {data}\ncp -a {shlex.quote(str(copy))}/. {data}/\n"
+             f"dd if=/dev/zero of={data}/.voll bs=4096 2>/dev/null || true\n")
+    result = published.run(namespace_setup=setup)
+
+    assert result.returncode == 1, result
+    for doc_id in ("kaputt", "gesund"):
+        assert "kann nicht geschrieben werden (No space left on device)" in result.line(doc_id)
+    assert "2 fehlgeschlagen" in result.stdout
+    assert (published.documents / "gesund.pdf").read_bytes() == GESUND_V1  # gesund's new version is not published
+    assert (published.documents / "kaputt.pdf").read_bytes() == KAPUTT_V1
+    assert published.document_names() == {"kaputt.pdf", "gesund.pdf"}
+    assert not list(published.documents.glob(".*")), "no staging file or hard link left in the documents folder"
+
+
+def test_documents_folder_as_bind_mount_of_the_same_file_system(published, server):
+    # Same st_dev, but rename() across the mount fails with EXDEV: staging must go next to the target.
+    source = published.root / "anderswo"
+    shutil.copytree(published.documents, source)
+    documents = shlex.quote(str(published.documents))
+    result = published.run(namespace_setup=f"mount --bind {shlex.quote(str(source))} {documents}")
+
+    assert result.returncode == 0, result
+    assert result.line("kaputt") == "kaputt: unverändert"
+    assert result.line("gesund") == "gesund: aktualisiert (40 kB, 1 Seite)"
+    assert (source / "gesund.pdf").read_bytes() == GESUND_V2
+    assert {path.name for path in source.iterdir()} == {"kaputt.pdf", "gesund.pdf"}
+    assert published.state()["gesund"]["sha256"] == sha256(GESUND_V2)
+
+
+@pytest.mark.parametrize("prune", [False, True])
+def test_read_only_documents_folder_exits_2_and_changes_nothing(published, server, prune):
+    (published.documents / "verwaist.pdf").write_bytes(b"%PDF-alt")
+    before = published.snapshot()
+
+    result = published.run(*(["--prune"] if prune else []), namespace_setup=read_only(published.documents))
+
+    assert result.returncode == 2, result
+    assert "Traceback" not in result.stderr
+    assert "In den Dokumentenordner" in result.stderr and "kann nicht geschrieben werden (Read-only file system)" \
+        in result.stderr and "Was tun:" in result.stderr, result.stderr
+    assert published.snapshot() == before
+
+
+def test_read_only_data_folder_exits_2_and_changes_nothing(published, server):
+    shutil.rmtree(published.temp_folder)  # the lock file must be created anew
+    before = published.snapshot()
+
+    result = published.run(namespace_setup=read_only(published.manifest.parent))
+
+    assert result.returncode == 2, result
+    assert "Traceback" not in result.stderr
+    assert "Der Arbeitsordner" in result.stderr and "kann nicht angelegt werden (Read-only file system)" \
+        in result.stderr and "Was tun:" in result.stderr, result.stderr
+    assert published.snapshot() == before
+    assert len(server.requests) == published.requests_before
+
+
+def test_prune_that_cannot_delete_a_file_reports_it_and_exits_2(published, server):
+    # The documents folder is writable, but one orphan cannot be removed.
+    orphan = published.documents / "verwaist.pdf"
+    orphan.write_bytes(b"%PDF-alt")
+    (published.documents / "auch-weg.pdf").write_bytes(b"%PDF-alt")
+    # unlink() of a mount point fails with EBUSY: bind-mount the orphan onto itself
+    setup = f"mount --bind {shlex.quote(str(orphan))} {shlex.quote(str(orphan))}"
+    published.write_manifest(["gesund"])
+
+    result = published.run("--prune", namespace_setup=setup)
+
+    assert result.returncode == 2, result
+    assert "verwaist.pdf: kann nicht entfernt werden (Device or resource busy) – Was tun:" in result.stdout
+    assert result.line("auch-weg.pdf") == "auch-weg.pdf: entfernt"
+    assert "1 nicht entfernt" in result.stdout and "Ergebnis:" in result.stdout
+    assert orphan.exists() and not (published.documents / "auch-weg.pdf").exists()
+    assert result.line("gesund").startswith("gesund: aktualisiert")
+
+
+@pytest.mark.parametrize("doc_id, shown", [('"abc\\n"', "„abc\n“"), ('"abc/def"', "„abc/def“"),
+                                           ('"abc\\tdef"', "„abc\tdef“"), ("ABC", "„ABC“")])
+def test_ids_must_be_plain_slugs(site, server, doc_id, shown):
+    site.manifest.write_text(f"documents:\n  - id: {doc_id}\n    url: {URL}\n    title: X\n", encoding="utf-8")
+    before = site.snapshot()
+    result = site.run()
+    assert result.returncode == 2, result
+    assert f"{shown} ist als Kennung nicht erlaubt" in result.stderr, result.stderr
+    assert site.snapshot() == before and server.requests == []

@@ -2,7 +2,19 @@
 
 The manifest is kept by editors; the state file is written only by
 ``scripts/update_documents.py`` and records what was fetched. The build reads
-both to show title, date, type and size of each published document.
+both to show title, date, type, page count and size of each published document.
+
+State file (``documents.state.json``), version 2::
+
+    {"version": 2, "documents": {"<id>": {"file": "<id>.pdf", "sha256": "<64 hex>",
+     "size": <bytes, > 0>, "content_type": "application/pdf", "fetched_at": "2026-11-30T08:00:00Z",
+     "pages": <int, > 0> | null (carried over from version 1), "document_date": "2019-02-26" | null,
+     "etag": str | null, "last_modified": str | null, "source_url": str | null}}}
+
+Version 1 (written before page counts were recorded) is read as well: it has no
+``pages`` and ``document_date``; the next write turns it into version 2.
+``load_state`` checks every field and reports the first problem as a German
+ContentError (``make check`` and the update script both use it).
 """
 
 from __future__ import annotations
@@ -10,14 +22,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import os
-import tempfile
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ContentError, display_path
-from .fields import (date_field, localized_text, require_mapping, slug_field, text_field,
-                     unknown_fields, url_field, list_field)
+from .fields import (SLUG, date_field, has_control_characters, list_field, localized_text, require_mapping,
+                     slug_field, text_field, unknown_fields, url_field)
+from .files import write_atomically
 from .yamlfile import load_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,7 +43,9 @@ DOCUMENT_TYPES: dict[str, tuple[str, tuple[str, ...], tuple[bytes, ...]]] = {
     "pdf": ("PDF", ("application/pdf",), (b"%PDF-",)),
 }
 ENTRY_FIELDS = {"id", "url", "title", "type", "date", "description"}
-STATE_VERSION = 1
+STATE_VERSION = 2
+READABLE_STATE_VERSIONS = (1, 2)
+MAX_VALIDATOR_LENGTH = 1024  # ETag / Last-Modified longer than this are not kept (see update_documents.py)
 
 
 @dataclass(frozen=True)
@@ -60,6 +74,12 @@ class DocumentState:
     etag: str | None = None
     last_modified: str | None = None
     source_url: str | None = None
+    pages: int | None = None  # None only in states read from version 1
+    document_date: str | None = None  # ISO date from the PDF's metadata (CreationDate), if it has one
+
+    @property
+    def date(self) -> dt.date | None:
+        return dt.date.fromisoformat(self.document_date) if self.document_date else None
 
 
 @dataclass
@@ -115,17 +135,174 @@ def load_manifest(path: str | Path = MANIFEST, display_name: str | None = None) 
 
 
 def load_state(path: str | Path) -> dict[str, DocumentState]:
-    """Read the state file; a missing file means nothing was fetched yet."""
+    """Read and check the state file; a missing file means nothing was fetched yet.
+
+    Any problem raises one ContentError in German (file, line, entry, field, what to do).
+    """
     path = Path(path)
     if not path.exists():
         return {}
+    return StateReader(path).read()
+
+
+class StateReader:
+    """Checks a state file field by field; the first problem becomes a ContentError."""
+
+    HINT = ("Diese Datei schreibt nur scripts/update_documents.py. Stellen Sie die letzte Fassung aus Git "
+            "wieder her (git checkout -- {name}) oder löschen Sie die Datei, und starten Sie dann "
+            "scripts/update_documents.py erneut.")
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.name = display_path(path)
+        self.lines: list[str] = []
+
+    def fail(self, problem: str, doc_id: str | None = None, key: str | None = None, line: int | None = None):
+        field_name = ".".join(part for part in (doc_id, key) if part) or None
+        if line is None and doc_id is not None:
+            line = self._line_of(doc_id, key)
+        raise ContentError(self.name, problem, self.HINT.format(name=self.name), line, field_name)
+
+    def read(self) -> dict[str, DocumentState]:
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            self.fail("Die Zustandsdatei ist beschädigt (kein UTF-8-Text).")
+        except OSError as error:
+            raise ContentError(self.name, f"Die Zustandsdatei kann nicht gelesen werden ({error.strerror}).",
+                               "Prüfen Sie die Zugriffsrechte der Datei.") from None
+        self.lines = text.splitlines()
+        try:
+            raw = json.loads(text, object_pairs_hook=self._no_duplicates)
+        except json.JSONDecodeError as error:
+            self.fail(f"Die Zustandsdatei ist beschädigt: kein gültiges JSON ({error.msg}).", line=error.lineno)
+        except _DuplicateKey as duplicate:
+            self.fail(f"Die Zustandsdatei ist beschädigt: der Name „{duplicate.key}“ steht zweimal im selben Abschnitt.")
+        except RecursionError:
+            self.fail("Die Zustandsdatei ist beschädigt: zu tief verschachtelt.")
+        if not isinstance(raw, dict):
+            self.fail("Die Zustandsdatei ist beschädigt: sie muss ein JSON-Objekt mit „version“ und „documents“ sein.")
+        for key in raw:
+            if key not in ("version", "documents"):
+                self.fail(f"Die Zustandsdatei enthält das unbekannte Feld „{key}“ (erlaubt: version, documents).")
+        version = raw.get("version")
+        if isinstance(version, bool) or version not in READABLE_STATE_VERSIONS:
+            self.fail(f"Die Zustandsdatei hat die Version {json.dumps(version, ensure_ascii=False)}; dieses Skript "
+                      f"kennt die Versionen {', '.join(map(str, READABLE_STATE_VERSIONS))}.")
+        documents = raw.get("documents")
+        if not isinstance(documents, dict):
+            self.fail("Die Zustandsdatei ist beschädigt: „documents“ fehlt oder ist kein JSON-Objekt.")
+        return {doc_id: self._entry(doc_id, values, version) for doc_id, values in documents.items()}
+
+    def _entry(self, doc_id: str, values, version: int) -> DocumentState:
+        if not SLUG.fullmatch(doc_id):
+            self.fail(f"Die Kennung {json.dumps(doc_id, ensure_ascii=False)} ist nicht erlaubt "
+                      "(nur Kleinbuchstaben a–z, Ziffern und Bindestriche).", doc_id)
+        if not isinstance(values, dict):
+            self.fail(f"Der Eintrag „{doc_id}“ muss ein JSON-Objekt sein.", doc_id)
+        known = {item.name for item in dataclasses.fields(DocumentState)}
+        allowed = known if version >= 2 else known - {"pages", "document_date"}
+        for key in values:
+            if key not in allowed:
+                self.fail(f"Das Feld „{key}“ ist unbekannt (erlaubt: {', '.join(sorted(allowed))}).", doc_id, key)
+        # pages may be null in version 2 too: an entry carried over from version 1 has no page count yet
+        required = ("file", "sha256", "size", "content_type", "fetched_at") + (("pages",) if version >= 2 else ())
+        for key in required:
+            if key not in values:
+                self.fail(f"Das Pflichtfeld „{key}“ fehlt.", doc_id)
+        check = self._checker(doc_id, values)
+        file_name = check("file", str)
+        stem, _, extension = file_name.rpartition(".")
+        if stem != doc_id or extension not in DOCUMENT_TYPES:
+            expected = " oder ".join(f"„{doc_id}.{ext}“" for ext in DOCUMENT_TYPES)
+            self.fail(f"Der Dateiname „{file_name}“ passt nicht zur Kennung (erwartet: {expected}).", doc_id, "file")
+        sha256 = check("sha256", str)
+        if not re.fullmatch(r"[0-9a-f]{64}", sha256):
+            self.fail(f"„{sha256}“ ist keine SHA-256-Prüfsumme (64 Zeichen 0–9, a–f).", doc_id, "sha256")
+        size = check("size", int)
+        if size <= 0:
+            self.fail(f"Die Größe {size} ist nicht möglich (sie muss größer als 0 sein).", doc_id, "size")
+        content_type = check("content_type", str)
+        if content_type not in DOCUMENT_TYPES[extension][1]:
+            self.fail(f"Der Inhaltstyp „{content_type}“ passt nicht zu „.{extension}“ "
+                      f"(erwartet: {', '.join(DOCUMENT_TYPES[extension][1])}).", doc_id, "content_type")
+        fetched_at = check("fetched_at", str)
+        if not _is_timestamp(fetched_at):
+            self.fail(f"„{fetched_at}“ ist kein Zeitpunkt der Form 2026-11-30T08:00:00Z.", doc_id, "fetched_at")
+        for key in ("etag", "last_modified"):
+            value = check(key, str, optional=True)
+            if value is not None and (len(value) > MAX_VALIDATOR_LENGTH or has_control_characters(value)):
+                self.fail("Der Wert ist zu lang oder enthält Steuerzeichen.", doc_id, key)
+        source_url = check("source_url", str, optional=True)
+        if source_url is not None and (not source_url.startswith("https://") or has_control_characters(source_url)):
+            self.fail(f"„{source_url}“ ist keine https-Adresse.", doc_id, "source_url")
+        pages = check("pages", int, optional=True)
+        if pages is not None and pages <= 0:
+            self.fail(f"Die Seitenzahl {pages} ist nicht möglich (sie muss größer als 0 sein).", doc_id, "pages")
+        document_date = check("document_date", str, optional=True)
+        if document_date is not None and not _is_date(document_date):
+            self.fail(f"„{document_date}“ ist kein Datum der Form 2019-02-26.", doc_id, "document_date")
+        return DocumentState(file=file_name, sha256=sha256, size=size, content_type=content_type,
+                             fetched_at=fetched_at, etag=values.get("etag"), last_modified=values.get("last_modified"),
+                             source_url=source_url, pages=pages, document_date=document_date)
+
+    def _checker(self, doc_id: str, values: dict):
+        names = {str: "ein Text", int: "eine ganze Zahl"}
+
+        def check(key: str, kind: type, optional: bool = False):
+            value = values.get(key)
+            if value is None and optional:
+                return None
+            if isinstance(value, bool) or not isinstance(value, kind):
+                found = json.dumps(value, ensure_ascii=False)
+                self.fail(f"Hier wird {names[kind]} erwartet, gefunden wurde {found}.", doc_id, key)
+            return value
+        return check
+
+    def _line_of(self, doc_id: str, key: str | None) -> int | None:
+        """Line of the entry (or of its field) in the file as the script writes it (indent 2, one field a line)."""
+        entry_line = next((number for number, line in enumerate(self.lines, 1)
+                           if line.strip().startswith(json.dumps(doc_id, ensure_ascii=False) + ":")), None)
+        if entry_line is None or key is None:
+            return entry_line
+        prefix = json.dumps(key) + ":"
+        for number in range(entry_line, len(self.lines)):
+            stripped = self.lines[number].strip()
+            if stripped.startswith(prefix):
+                return number + 1
+            if stripped.startswith("}"):
+                break
+        return entry_line
+
+    @staticmethod
+    def _no_duplicates(pairs: list[tuple[str, object]]) -> dict:
+        result = {}
+        for key, value in pairs:
+            if key in result:
+                raise _DuplicateKey(key)
+            result[key] = value
+        return result
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+def _is_timestamp(text: str) -> bool:
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        return {doc_id: DocumentState(**values) for doc_id, values in raw.get("documents", {}).items()}
-    except (ValueError, TypeError, AttributeError) as error:
-        raise ContentError(display_path(path), f"Die Zustandsdatei ist beschädigt ({error}).",
-                           "Diese Datei schreibt nur scripts/update_documents.py: stellen Sie die letzte Fassung aus Git "
-                           "wieder her und starten Sie das Skript erneut.") from None
+        return bool(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", text)) and bool(
+            dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ"))
+    except ValueError:
+        return False
+
+
+def _is_date(text: str) -> bool:
+    try:
+        return bool(re.fullmatch(r"\d{4}-\d\d-\d\d", text)) and bool(dt.date.fromisoformat(text))
+    except ValueError:
+        return False
 
 
 def state_to_dict(state: DocumentState) -> dict:
@@ -142,50 +319,3 @@ def state_file_text(states: dict[str, DocumentState]) -> str:
 def save_state(path: str | Path, states: dict[str, DocumentState]) -> None:
     """Write the state file atomically; readers see either the old or the new file, never a mix."""
     write_atomically(Path(path), state_file_text(states).encode("utf-8"))
-
-
-def atomic_temp_pattern(path: Path) -> str:
-    """Glob (in path's folder) of the temp files write_atomically leaves behind if the process is killed."""
-    return f".{path.name}.*.tmp"
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a hidden temp file in the same folder, fsync, then os.replace over the target."""
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            if hasattr(os, "fchmod"):  # keep the usual mode; mkstemp creates 0600
-                os.fchmod(handle.fileno(), _file_mode(path))
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
-    fsync_directory(path.parent)
-
-
-def fsync_directory(folder: Path) -> None:
-    """Make a rename durable (POSIX); other systems have no directory handles to sync."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def default_file_mode() -> int:
-    """Mode of a newly created file under the current umask (mkstemp would give 0600)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def _file_mode(path: Path) -> int:
-    try:
-        return path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        return default_file_mode()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,7 +23,8 @@ SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 PHONE = re.compile(r"\+?[0-9][0-9 /()-]{3,}")
 LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
-HOST_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
+HOST_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+MAX_HOSTNAME = 253
 URL_SCHEMES = ("https", "mailto", "tel")
 
 TYPE_NAMES = {str: "ein Text", int: "eine ganze Zahl", float: "eine Zahl", bool: "ein Ja/Nein-Wert (true/false)",
@@ -131,22 +133,70 @@ def url_field(mapping: LineDict, key: str, file: str | Path, *, optional: bool =
     return check_url(value.strip(), file, _line(mapping, key), key, schemes)
 
 
-def valid_hostname(host: str) -> bool:
-    """A DNS name with at least one dot (labels of letters, digits, hyphens; umlauts via IDNA) or an IP address."""
+def has_control_characters(text: str) -> bool:
+    """True if ``text`` contains a control character (newline, tab, NUL, escape, DEL ...)."""
+    return any(unicodedata.category(ch) == "Cc" for ch in text)
+
+
+def hostname_ascii(host: str) -> str | None:
+    """The host as it goes over the wire, or None if it is no valid host.
+
+    Valid are host names of at least two labels (``www.erkrath.de``): each label 1–63
+    letters, digits or hyphens, not starting or ending with a hyphen, no empty label
+    (``www..erkrath.de``, a trailing dot), at most 253 characters in all, the last label
+    not only digits (``www.erkrath.123`` is a mistyped address, not a name). Names with
+    umlauts (``dökumente.erkrath.de``) are IDNA-encoded (UTS 46, as browsers do) and the
+    result must follow the same rules. The result is lower case.
+
+    IP address literals (``127.0.0.1``, ``[::1]`` in a URL) are accepted as they are:
+    they cannot be malformed the way a name can, and the local test servers of the link
+    check and the document update are reached by address.
+    """
+    if not host:
+        return None
     try:
-        ipaddress.ip_address(host)
-        return True
+        return str(ipaddress.ip_address(host.strip("[]") if host.startswith("[") else host))
     except ValueError:
         pass
-    if not host or len(host) > 253 or host.endswith("."):
-        return False
+    if host.isascii():
+        name = host.lower()
+    else:
+        import idna  # only for names with non-ASCII letters; the package is large
+        try:
+            name = idna.encode(host, uts46=True).decode("ascii")
+        except (idna.IDNAError, UnicodeError, ValueError):
+            return None
+    labels = name.split(".")
+    if len(name) > MAX_HOSTNAME or len(labels) < 2 or labels[-1].isdigit():
+        return None
+    for label in labels:
+        if not HOST_LABEL.fullmatch(label):
+            return None
+        if label.startswith("xn--") and not _valid_punycode(label):
+            return None
+    return name
+
+
+def valid_hostname(host: str) -> bool:
+    """Whether ``host`` (as in ``urlsplit(url).hostname``) is a valid host name or IP address."""
+    return hostname_ascii(host) is not None
+
+
+def _valid_punycode(label: str) -> bool:
     try:
-        ascii_host = host.encode("idna").decode("ascii").lower()
-    except UnicodeError:
+        decoded = label[4:].encode("ascii").decode("punycode")
+    except (UnicodeError, ValueError):
         return False
-    labels = ascii_host.split(".")
-    return (len(labels) >= 2 and all(HOST_LABEL.fullmatch(label) for label in labels)
-            and not labels[-1].isdigit())
+    return bool(decoded) and not decoded.isascii()
+
+
+def valid_port(parts) -> bool:
+    """Whether the port of a ``urlsplit`` result is absent or 1–65535."""
+    try:
+        port = parts.port
+    except ValueError:
+        return False
+    return port is None or port > 0
 
 
 def check_url(value: str, file: str | Path, line: int | None, field: str,
@@ -181,14 +231,15 @@ def check_url(value: str, file: str | Path, line: int | None, field: str,
             hint = f"Nur Adressen mit {allowed} sind erlaubt."
         raise ContentError(file, f"Die Adresse „{value}“ ist nicht erlaubt (erlaubt: {allowed}).", hint, line, field)
     if scheme == "https":
-        try:
-            host = parts.hostname
-            parts.port  # noqa: B018 - raises ValueError for a port that is not a number
-        except ValueError:
-            host = None
-        if not value.lower().startswith("https://") or parts.username or parts.password or not valid_hostname(host or ""):
+        if not value.lower().startswith("https://") or parts.username or parts.password \
+                or not valid_hostname(parts.hostname or ""):
             raise ContentError(file, f"Die Adresse „{value}“ hat keinen gültigen Servernamen.",
-                               "Schreiben Sie sie in der Form https://www.beispiel.de/seite.", line, field)
+                               "Schreiben Sie sie in der Form https://www.beispiel.de/seite (ohne doppelte Punkte, "
+                               "ohne Punkt am Ende, ohne Name und Kennwort vor @).", line, field)
+        if not valid_port(parts):
+            raise ContentError(file, f"Die Adresse „{value}“ hat eine ungültige Portnummer.",
+                               "Lassen Sie „:Zahl“ nach dem Servernamen weg oder schreiben Sie eine Zahl von 1 bis 65535.",
+                               line, field)
     if scheme == "mailto" and not EMAIL.fullmatch(parts.path):
         raise ContentError(file, f"„{value}“ ist keine gültige E-Mail-Adresse.",
                            "Schreiben Sie sie in der Form mailto:name@beispiel.de.", line, field)

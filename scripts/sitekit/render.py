@@ -184,15 +184,22 @@ def documents(entries: list[DocumentEntry], states: dict[str, DocumentState], la
               strings: dict[str, str], href_for: callable) -> str:
     if not entries:
         return f'<p class="documents-none">{escape(strings["documents_none"])}</p>'
+    # Page count: "document_pages_one" where the language's CLDR plural rule says "one", else "_other".
+    # Languages with more forms (ar, ru, uk) word "_other" so that it fits every number (e.g. "12 стр.").
+    plural = Locale.parse(language).plural_form
     items = []
     for entry in entries:
         state = states.get(entry.id)
         label = DOCUMENT_TYPES[entry.type][0]
         details = [label]
+        if state and state.pages:
+            key = "document_pages_one" if plural(state.pages) == "one" else "document_pages_other"
+            details.append(fill(strings[key], count=format_decimal(state.pages, locale=language)))
         if state:
             details.append(file_size(state.size, language))
-        if entry.date:
-            details.append(fill(strings["document_date"], date=format_long_date(entry.date, language)))
+        date = entry.date or (state.date if state else None)  # the manifest's date first, else the PDF's
+        if date:
+            details.append(fill(strings["document_date"], date=format_long_date(date, language)))
         meta = f'<span class="document__meta" dir="auto">({escape(", ".join(details))})</span>'
         title = _text(entry.title, language)
         if state:
