@@ -12,6 +12,7 @@ Exit codes: 0 ok, 2 Fehler (nichts geschrieben).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -19,6 +20,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import yaml  # noqa: E402
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
 
 from sitekit.errors import ContentError  # noqa: E402
 from sitekit.fields import LANGUAGE_CODE, plain_text  # noqa: E402
@@ -63,6 +69,25 @@ def cmd_export(args) -> int:
 
 
 def cmd_import(args) -> int:
+    with locked(ROOT / "data" / ".data-translations.lock"):
+        return _import(args)
+
+
+@contextlib.contextmanager
+def locked(lock_file: Path):
+    """One import at a time: translators of several languages may import at once."""
+    if fcntl is None:
+        yield
+        return
+    with open(lock_file, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _import(args) -> int:
     entries = load_yaml(Path(args.file), args.file) or []
     by_ref = {}
     for entry in entries:

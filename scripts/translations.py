@@ -9,6 +9,10 @@
   diff SEITE SPRACHE           Was sich im deutschen Text geändert hat, seit die Übersetzung entstand.
   minor SEITE [--since REV]    Die Änderung der deutschen Seite seit REV (Standard: letzter Commit) ist
                                klein (z. B. Tippfehler): Übersetzungen, die vorher aktuell waren, bleiben aktuell.
+                               Ändern sich Fakten (Jahreszahl, Link, E-Mail, Telefon, Überschriften), lehnt
+                               das Werkzeug ab: dann müssen die Übersetzungen angepasst werden.
+  apply-trailers --range A..B  Für CI: Commits mit der Zeile „Übersetzungen: unverändert“ in der Nachricht
+                               wie „minor“ behandeln (Redakteurinnen brauchen dafür kein Python).
   check                        Vergleicht jede Übersetzung mit dem Original (Überschriften, Links,
                                E-Mail-Adressen, Telefonnummern, Jahreszahlen, Platzhalter).
 
@@ -36,7 +40,7 @@ from sitekit.pages import FRONT_MATTER, split_front_matter  # noqa: E402
 from sitekit.reviewers import load_reviewers  # noqa: E402
 from sitekit.site import Site  # noqa: E402
 from sitekit.translation import STATE_WORDS, STATES, source_hash_of, source_hash_of_text  # noqa: E402
-from sitekit.translation_check import check_translations  # noqa: E402
+from sitekit.translation_check import check_translations, compare  # noqa: E402
 
 
 class UsageError(Exception):
@@ -196,8 +200,48 @@ def cmd_minor(site: Site, args) -> int:
     if old_hash == new_hash:
         print("Die deutsche Seite ist seit dieser Fassung (im übersetzten Text) unverändert; nichts zu tun.")
         return 0
+    changed = changed_facts(before, site.page(SOURCE_LANGUAGE, rel).path.read_text(encoding="utf-8"), path)
+    if changed:
+        raise UsageError(f"Die Änderung an {path} betrifft Fakten ({changed}). Übersetzungen müssen angepasst werden; "
+                         "„minor“ ist nur für Änderungen ohne neue Fakten (Tippfehler, Satzbau, Wortwahl).")
     kept = mark_minor(site, rel, old_hash, new_hash)
     print(f"Als kleine Änderung markiert; aktuell bleiben: {', '.join(kept) or 'keine (keine war vorher aktuell)'}.")
+    return 0
+
+
+def changed_facts(before: str, after: str, path: str) -> str:
+    """What changed in the facts between two versions of a German page ("" if nothing)."""
+    return "; ".join(error.problem.replace(" weichen vom deutschen Original ab", "").rstrip(".")
+                     for error in compare(split_front_matter(before, path)[1], split_front_matter(after, path)[1], path))
+
+
+TRAILER = re.compile(r"^\s*(?:Übersetzungen|Uebersetzungen)\s*:\s*unverändert\s*$", re.I | re.M)
+
+
+def cmd_apply_trailers(site: Site, args) -> int:
+    """Commits in the range whose message says „Übersetzungen: unverändert“: their German changes are minor."""
+    commits = (_git(site, "rev-list", "--reverse", args.range) or "").split()
+    applied = 0
+    for commit in commits:
+        if not TRAILER.search(_git(site, "log", "-1", "--format=%B", commit) or ""):
+            continue
+        changed = (_git(site, "diff-tree", "--no-commit-id", "--name-only", "-r", commit, "--",
+                        f"docs/{SOURCE_LANGUAGE}/") or "").split()
+        for path in changed:
+            rel = path.removeprefix(f"docs/{SOURCE_LANGUAGE}/")
+            before, after = _git(site, "show", f"{commit}^:{path}"), _git(site, "show", f"{commit}:{path}")
+            if before is None or after is None or not site.has_page(SOURCE_LANGUAGE, rel):
+                continue
+            facts_changed = changed_facts(before, after, path)
+            if facts_changed:
+                print(f"{commit[:8]} {path}: nicht übernommen – Fakten geändert ({facts_changed}); die Übersetzungen "
+                      "müssen angepasst werden.")
+                continue
+            kept = mark_minor(site, rel, source_hash_of_text(before, path), source_hash_of_text(after, path))
+            site._parsed.clear()
+            print(f"{commit[:8]} {path}: aktuell bleiben {', '.join(kept) or 'keine'}.")
+            applied += 1
+    print(f"{applied} Änderungen als „Übersetzungen: unverändert“ übernommen.")
     return 0
 
 
@@ -250,6 +294,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("page")
     p.add_argument("--since", default="HEAD", help="Git-Stand vor der Änderung (Standard: HEAD)")
     p.set_defaults(run=cmd_minor)
+    p = sub.add_parser("apply-trailers", help="für CI: „Übersetzungen: unverändert“ aus Commit-Nachrichten anwenden")
+    p.add_argument("--range", required=True, help="Git-Bereich, z. B. origin/main..HEAD")
+    p.set_defaults(run=cmd_apply_trailers)
     p = sub.add_parser("check", help="Übersetzungen mit dem Original vergleichen")
     p.set_defaults(run=cmd_check)
     return parser

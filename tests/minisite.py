@@ -33,18 +33,21 @@ def mkdocs_yml_for(languages: tuple[str, ...]) -> str:
     return "".join(kept)
 
 
-def make_minisite(target: Path) -> Path:
+def make_minisite(target: Path, languages: tuple[str, ...] = LANGUAGES) -> Path:
+    """The fixture site in ``target``; ``languages`` beyond de and ar get the real UI texts and no pages."""
     target.mkdir(parents=True, exist_ok=True)
     shutil.copytree(FIXTURE / "docs", target / "docs")
     shutil.copytree(ROOT / "docs" / "assets", target / "docs" / "assets",
                     ignore=shutil.ignore_patterns("dokumente"))
     shutil.copytree(FIXTURE / "data", target / "data")
     (target / "data" / "ui").mkdir()
-    for code in LANGUAGES:
+    for code in languages:
         shutil.copy2(ROOT / "data" / "ui" / f"{code}.yml", target / "data" / "ui" / f"{code}.yml")
+    for name in ("glossary.yml", "languages.yml"):
+        shutil.copy2(ROOT / "data" / name, target / "data" / name)
     for part in ("overrides", "scripts"):
         shutil.copytree(ROOT / part, target / part, ignore=shutil.ignore_patterns("__pycache__"))
-    (target / "mkdocs.yml").write_text(mkdocs_yml_for(LANGUAGES), encoding="utf-8")
+    (target / "mkdocs.yml").write_text(mkdocs_yml_for(languages), encoding="utf-8")
     for page in (target / "docs").glob("[!d]*/**/*.md"):
         if page.parts[-2] == "assets":
             continue

@@ -69,10 +69,14 @@ def test_add_a_document_entry_as_in_the_guide(project, tmp_path):
 
 def test_translate_a_page_and_mark_it_reviewed(project, tmp_path):
     target = project / "docs/tr/kontakt.md"
+    translated = target.read_text(encoding="utf-8")
     target.unlink(missing_ok=True)
     result = subprocess.run([sys.executable, "scripts/translations.py", "start", "kontakt.md", "tr"],
                             cwd=project, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+    # "then translate": the started page holds the German text until the translator replaces it
+    started_hash = re.search(r"source_hash: (\w+)", target.read_text(encoding="utf-8")).group(1)
+    target.write_text(re.sub(r"source_hash: \w+", f"source_hash: {started_hash}", translated), encoding="utf-8")
     result = run_build(project, tmp_path / "out")
     assert result.returncode == 0, result.stderr
     assert soup(tmp_path / "out/tr/kontakt/index.html").select_one("[data-translation-state=machine]")
@@ -81,7 +85,8 @@ def test_translate_a_page_and_mark_it_reviewed(project, tmp_path):
     assert result.returncode == 0, result.stderr
     result = run_build(project, tmp_path / "out2")
     assert result.returncode == 0, result.stderr
-    assert not soup(tmp_path / "out2/tr/kontakt/index.html").select("[data-translation-state]")
+    page = soup(tmp_path / "out2/tr/kontakt/index.html")
+    assert [n["data-translation-state"] for n in page.select("[data-translation-state]")] == ["reviewed"]
 
 
 def test_every_message_in_the_guide_table_exists_in_the_code():
@@ -93,3 +98,47 @@ def test_every_message_in_the_guide_table_exists_in_the_code():
             part = part.strip()
             if part:
                 assert part in code, f"guide quotes a message the code does not produce: {part!r}"
+
+
+def guide_commands(heading: str) -> list[list[str]]:
+    """The shell commands of the first sh block under a heading (argument lists, without .venv/bin/python)."""
+    guide = (ROOT / "REDAKTION.md").read_text(encoding="utf-8")
+    section = guide[guide.index(heading):]
+    block = re.search(r"```sh\n(.*?)```", section, re.S).group(1)
+    return [line.split()[1:] for line in block.splitlines() if line.startswith(".venv/bin/python ")]
+
+
+def test_contact_details_through_placeholders_as_in_the_guide(project, tmp_path):
+    guide = (ROOT / "REDAKTION.md").read_text(encoding="utf-8")
+    sentence = re.search(r"`(Schreiben Sie an <!-- daten: email integration -->\.)`", guide).group(1)
+    page = project / "docs/de/links.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n" + sentence + "\n", encoding="utf-8")
+    contacts = project / "data/contacts.yml"
+    contacts.write_text(contacts.read_text(encoding="utf-8").replace("integration@erkrath.de", "neu@erkrath.de"), encoding="utf-8")
+    result = run_build(project, tmp_path / "out")
+    assert result.returncode == 0, result.stdout + result.stderr
+    old, new = 0, 0
+    for html in (tmp_path / "out").rglob("*.html"):
+        text = html.read_text(encoding="utf-8")
+        old += text.count("integration@erkrath.de")
+        new += text.count("neu@erkrath.de")
+    assert old == 0 and new > 100  # one change in the data file reaches every page of every language
+    link = soup(tmp_path / "out/links/index.html").select_one('.md-content a[href="mailto:neu@erkrath.de"]')
+    assert link is not None and link.get_text() == "neu@erkrath.de"
+
+
+def test_move_and_delete_a_page_as_in_the_guide(project, tmp_path):
+    source = (project / "docs/de/angebote/integrationskurs.md").read_text(encoding="utf-8")
+    new = re.sub(r"^order: .*$", "order: 10", source, count=1, flags=re.M)
+    (project / "docs/de/angebote/sprachcafe.md").write_text(new, encoding="utf-8")
+    for args in guide_commands("## Eine Seite umbenennen, verschieben oder löschen"):
+        result = subprocess.run([sys.executable, *args], cwd=project, capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+    assert not (project / "docs/de/angebote/sprachcafe.md").exists()
+    assert not (project / "docs/de/angebote/sprach-cafe.md").exists()
+    result = run_build(project, tmp_path / "out")
+    assert result.returncode == 0, result.stdout + result.stderr
+    for old in ("angebote/sprachcafe", "angebote/sprach-cafe", "ar/angebote/sprachcafe"):
+        redirect = soup(tmp_path / "out" / old / "index.html")
+        assert redirect.select_one('meta[name="robots"]')["content"] == "noindex"
+        assert redirect.select_one("a")["href"] == "../"

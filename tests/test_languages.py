@@ -114,7 +114,8 @@ def test_addresses_and_mail_stay_left_to_right_in_rtl_pages(site, lang):
     for rel_path in german_pages():
         html = soup(built_page(site, lang.url_prefix, rel_path))
         for a in html.select('article a[href^="mailto:"], article a[href^="tel:"]'):
-            assert a.get("dir") == "ltr", (rel_path, str(a))
+            if "@" in a.get_text() or a["href"].startswith("tel:"):  # an address or number as link text
+                assert a.get("dir") == "ltr", (rel_path, str(a))
         for card in html.select(".contact-card"):
             address = card.select_one('dd > bdi[lang="de"]')
             assert address is not None and address.get("dir") == "ltr", str(card)

@@ -114,12 +114,25 @@ def test_search_index_split_per_language(tmp_path):
     assert fa["config"]["lang"] == ["en"] and fa["config"]["pipeline"] == []
 
 
-def test_latin_names_in_rtl_text_are_isolated():
-    from sitekit.render import isolate_latin_runs
-    html = ('<p>انجمن Freundeskreis für Flüchtlinge in Erkrath e.V. (انجمن) &amp; &#x27; '
-            '<a href="https://x.de/a b">Bürgerhaus Hochdahl</a> <code>a b</code> <time datetime="2019">2019</time></p>')
-    out = isolate_latin_runs(html)
-    assert "<bdi>Freundeskreis für Flüchtlinge in Erkrath e.V.</bdi> (انجمن)" in out
-    assert "&amp; &#x27;" in out and 'href="https://x.de/a b"' in out
-    assert "<a href=\"https://x.de/a b\"><bdi>Bürgerhaus Hochdahl</bdi></a>" in out
-    assert "<code>a b</code>" in out and '<time datetime="2019">2019</time>' in out
+@pytest.mark.parametrize("html, expected", [
+    # the sentence's full stop stays outside the run, an abbreviation keeps its dot
+    ("<p>العنوان: Düsseldorfer Str. 47, 40822 Mettmann.</p>", "<p>العنوان: <bdi>Düsseldorfer Str. 47, 40822 Mettmann</bdi>.</p>"),
+    ("<p>انجمن Freundeskreis für Flüchtlinge in Erkrath e.V. (انجمن)</p>",
+     "<p>انجمن <bdi>Freundeskreis für Flüchtlinge in Erkrath e.V.</bdi> (انجمن)</p>"),
+    ("<p>بلدية Erkrath.</p>", "<p>بلدية <bdi>Erkrath</bdi>.</p>"),
+    ("<p>شارع Bahnstr. في</p>", "<p>شارع <bdi>Bahnstr.</bdi> في</p>"),
+    # a postal address line is one unit, numbers first included
+    ("<p>في 40699 Erkrath، نعم</p>", "<p>في <bdi>40699 Erkrath</bdi>، نعم</p>"),
+    # e-mail, phone, date in Latin digits: isolated whole, left to right
+    ("<p>أو info@fkfe.de. هاتف +49 2104 123456.</p>",
+     '<p>أو <bdi dir="ltr">info@fkfe.de</bdi>. هاتف <bdi dir="ltr">+49 2104 123456</bdi>.</p>'),
+    ("<p>في 26.02.2019 قرر</p>", '<p>في <bdi dir="ltr">26.02.2019</bdi> قرر</p>'),
+    # left alone: entities, attributes, code, time, elements with their own dir, lone letters and numbers
+    ('<p>&amp; &#x27; <a href="https://x.de/a b">Bürgerhaus</a> <code>a b</code> <time datetime="2019">2019</time></p>',
+     '<p>&amp; &#x27; <a href="https://x.de/a b"><bdi>Bürgerhaus</bdi></a> <code>a b</code> <time datetime="2019">2019</time></p>'),
+    ('<div lang="de" dir="ltr"><p>Deutscher Text.</p></div><p>منذ 2018 نعم</p>',
+     '<div lang="de" dir="ltr"><p>Deutscher Text.</p></div><p>منذ 2018 نعم</p>'),
+])
+def test_ltr_units_in_rtl_text_are_isolated_without_sentence_punctuation(html, expected):
+    from sitekit.bidi import isolate_ltr_runs
+    assert isolate_ltr_runs(html) == expected

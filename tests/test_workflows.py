@@ -56,7 +56,11 @@ def test_least_privilege(path):
         for scope, level in job["permissions"].items():
             if level == "write":
                 assert (path.name, scope) in {("ci.yml", "pages"), ("ci.yml", "id-token"),
-                                              ("update-documents.yml", "contents"), ("update-documents.yml", "pull-requests")}, (path.name, name, scope)
+                                              ("update-documents.yml", "contents"), ("update-documents.yml", "pull-requests"),
+                                              ("ci.yml", "contents"), ("ci.yml", "pull-requests")}, (path.name, name, scope)
+                if path.name == "ci.yml" and scope in ("contents", "pull-requests"):
+                    # only the job that proposes translation hashes, only on main (trusted code), never for PRs
+                    assert name == "translations" and "refs/heads/main" in job["if"] and "push" in job["if"]
 
 
 def test_ci_checks_pull_requests_and_publishes_main_only_after_green_tests():
@@ -72,6 +76,17 @@ def test_ci_checks_pull_requests_and_publishes_main_only_after_green_tests():
     uses = [step.get("uses", "") for job in jobs.values() for step in job["steps"]]
     assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
     assert any(u.startswith("actions/deploy-pages@") for u in uses)
+
+
+def test_translation_trailers_are_applied_on_main_and_proposed_as_pull_request():
+    jobs = load(ROOT / ".github/workflows/ci.yml")["jobs"]
+    for name in ("build", "translations"):
+        run = " ".join(step.get("run", "") for step in jobs[name]["steps"])
+        assert "translations.py apply-trailers" in run and '"$BEFORE..$GITHUB_SHA"' in run
+        checkout = next(step for step in jobs[name]["steps"] if step.get("uses", "").startswith("actions/checkout@"))
+        assert checkout["with"]["fetch-depth"] == 0 and checkout["with"]["persist-credentials"] is False
+    pr = next(step for step in jobs["translations"]["steps"] if step.get("uses", "").startswith("peter-evans/create-pull-request@"))
+    assert pr["with"]["branch"] != "main"
 
 
 def test_scheduled_workflows_never_push_to_main():

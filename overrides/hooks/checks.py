@@ -1,9 +1,15 @@
-"""Hook: check all content once, before the first language is built; a finding stops the build."""
+"""Hook: check all content once, before the first language is built; a finding stops the build.
+Also the German console (MkDocs' English INFO lines dropped or translated)."""
 
 import mkdocs.plugins
 import sitekit_path  # noqa: F401 - makes sitekit importable
 
-from sitekit import build_state
+from sitekit import build_state, console
+
+
+def on_startup(command, dirty):
+    console.install(command)
+
 
 
 @mkdocs.plugins.event_priority(-200)  # after the i18n plugin has set the language and its texts

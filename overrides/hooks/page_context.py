@@ -3,17 +3,21 @@
 import mkdocs.plugins
 import sitekit_path  # noqa: F401 - makes sitekit importable
 
-from sitekit import build_state
+from sitekit import build_state, console
 from sitekit.page_build import html_with_direction, page_context
 
 
 @mkdocs.plugins.event_priority(-200)  # after the i18n plugin's page context
 def on_page_context(context, page, config, nav):
     state = build_state.of(config)
+    if state.errors:
+        return context
     context.update(page_context(state, build_state.current_language(config), page, config.site_url or "/"))
     return context
 
 
 def on_post_page(output, page, config):
     state = build_state.of(config)
+    if state.errors:
+        return console.error_page(state.errors)
     return html_with_direction(output, state.site.language(build_state.current_language(config)))

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import Abort
 
+from . import console
 from .checks import SiteData, check_all
 from .content import Slots
 from .errors import ContentError
@@ -20,16 +21,13 @@ from .site import Site
 CONFIG_KEY = "erkrath_build_state"
 
 
-class ContentRefused(PluginError):
-    """The build stops: German messages for editors, no traceback."""
-
-
 @dataclass
 class BuildState:
     site: Site
     data: SiteData
     slots: dict[str, Slots] = field(default_factory=dict)   # per page, from markdown to content
     not_found_html: str | None = None
+    errors: str = ""            # while serving: the German report every page shows instead
     cache: dict = field(default_factory=dict)               # per-language results reused by every page
 
     def ui(self, code: str) -> dict[str, str]:
@@ -61,12 +59,18 @@ def report(errors: list[ContentError]) -> str:
 
 
 def start(config) -> BuildState:
-    """Check everything once and keep what was loaded for every language's pass."""
+    """Check everything once and keep what was loaded for every language's pass.
+
+    A finding stops `mkdocs build` with the German report (and exit code 1, nothing written);
+    while serving, the server keeps running and every page shows the report."""
     site = Site.from_mkdocs_config(config)
     errors, data = check_all(site)
-    if errors:
-        raise ContentRefused(report(errors))
     state = BuildState(site=site, data=data)
+    if errors:
+        if not console.serving():
+            raise Abort(report(errors))
+        state.errors = report(errors)
+        console.print_errors(state.errors)
     config[CONFIG_KEY] = state
     return state
 

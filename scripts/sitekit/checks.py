@@ -14,6 +14,10 @@ from pathlib import Path, PurePosixPath
 
 from . import content, data, documents, placeholders, render
 from .docs_files import check_docs_files
+from .glossary import load_glossary
+from .language_rules import load_rules
+from .redirects import load_redirects
+from .reviewers import load_reviewers
 from .errors import ContentError
 from .fields import plain_text
 from .languages import SOURCE_LANGUAGE
@@ -36,6 +40,10 @@ class SiteData:
     documents: documents.Manifest | None = None
     document_states: dict = field(default_factory=dict)
     strings: dict[str, dict[str, str]] = field(default_factory=dict)
+    glossary: list = field(default_factory=list)
+    rules: object = None          # language_rules.Rules
+    reviewers: object = None      # reviewers.Reviewers
+    redirects: dict = field(default_factory=dict)  # old page -> new page
     broken: set[str] = field(default_factory=set)   # data files that failed to load
 
     def ui(self, code: str) -> dict[str, str]:
@@ -60,6 +68,8 @@ def load_data(site: Site) -> tuple[SiteData, list[ContentError]]:
         ("documents", lambda: documents.load_manifest(site.data_dir / "documents.yml",
                                                       site.display(site.data_dir / "documents.yml"))),
     )
+    loaders += (("glossary", lambda: load_glossary(site)), ("rules", lambda: load_rules(site)),
+                ("reviewers", lambda: load_reviewers(site)), ("redirects", lambda: load_redirects(site)))
     for key, loader in loaders:
         try:
             setattr(loaded, key, loader())
@@ -86,6 +96,11 @@ def load_data(site: Site) -> tuple[SiteData, list[ContentError]]:
             loaded.broken.add("strings")
     if "strings" not in loaded.broken:
         errors += check_strings(loaded.strings, files, site.display)
+    feedback = loaded.rules.feedback_contact if loaded.rules else None
+    if feedback and "contacts" not in loaded.broken and (feedback not in loaded.contacts or not loaded.contacts[feedback].email):
+        errors.append(ContentError("data/languages.yml", f"Den Kontakt „{feedback}“ (translation_feedback) gibt es nicht "
+                                   "oder er hat keine E-Mail-Adresse.", "Tragen Sie die Kennung eines Kontakts aus "
+                                   "data/contacts.yml ein, der eine E-Mail-Adresse hat.", None, "translation_feedback.contact"))
     return loaded, errors
 
 
@@ -118,6 +133,7 @@ def check_pages(site: Site, loaded: SiteData, renderer: content.MarkdownRenderer
                                        "z. B. „sprach-cafe.md“ (ä → ae, ö → oe, ü → ue, ß → ss).")
                 page = site.page(code, rel_path)
                 check_front_matter(page, site.today)
+                _check_reviewer(page, loaded)
                 if code != SOURCE_LANGUAGE and not site.has_page(SOURCE_LANGUAGE, rel_path):
                     raise ContentError(name, "Zu dieser Übersetzung gibt es keine deutsche Seite.",
                                        f"Benennen Sie die Datei wie die deutsche Seite in docs/{SOURCE_LANGUAGE}/ oder löschen Sie sie.")
@@ -144,10 +160,20 @@ def check_pages(site: Site, loaded: SiteData, renderer: content.MarkdownRenderer
     for (code, rel_path), page in checked.items():
         errors += _check_links(site, checked, code, rel_path, page)
     errors += _check_footer_roles(site)
+    errors += _check_orders(site)
     if skipped:
         errors.append(ContentError("data/contacts.yml", f"{skipped} Seiten, die Kontakte aus dieser Datei nutzen, wurden "
                                                         "nicht geprüft.", "Beheben Sie zuerst den Fehler in data/contacts.yml."))
     return errors
+
+
+def _check_reviewer(page, loaded: SiteData) -> None:
+    by = page.translation.get("reviewed_by")
+    if page.translation.get("state") == "reviewed" and loaded.reviewers is not None and loaded.reviewers.find(str(by)) is None:
+        raise ContentError(page.display, f"„{by}“ steht nicht in data/reviewers.yml.",
+                           "Tragen Sie die prüfende Stelle dort ein (Rolle oder Organisation, nie ein Personenname) und "
+                           "markieren Sie mit scripts/translations.py review.", page.translation.line_of("reviewed_by"),
+                           "translation.reviewed_by")
 
 
 def _hand_written_contact_details(body: str, file: str, first_line: int, found, contacts: dict) -> list[ContentError]:
@@ -240,6 +266,31 @@ def _check_links(site: Site, checked: dict, code: str, rel_path: str, page: _Che
     return errors
 
 
+def _check_orders(site: Site) -> list[ContentError]:
+    """Pages next to each other in the menu (and the offer cards) need different ``order`` numbers."""
+    import posixpath
+
+    errors, seen = [], {}
+    for rel_path in site.source_pages:
+        try:
+            meta = site.page(SOURCE_LANGUAGE, rel_path).meta
+        except ContentError:
+            return []  # reported with the page
+        order = meta.get("order")
+        if not isinstance(order, int) or isinstance(order, bool) or meta.get("in_nav") is False:
+            continue
+        folder = posixpath.dirname(rel_path)
+        group = posixpath.dirname(folder) if posixpath.basename(rel_path) == "index.md" and folder else folder
+        if (group, order) in seen:
+            errors.append(ContentError(f"docs/{SOURCE_LANGUAGE}/{rel_path}", f"„order: {order}“ hat auch "
+                                       f"docs/{SOURCE_LANGUAGE}/{seen[(group, order)]}; die Reihenfolge im Menü wäre Zufall.",
+                                       "Geben Sie jeder Seite im selben Bereich eine eigene Zahl.",
+                                       meta.line_of("order"), "order"))
+        else:
+            seen[(group, order)] = rel_path
+    return errors
+
+
 def _check_footer_roles(site: Site) -> list[ContentError]:
     errors = []
     roles = defaultdict(list)
@@ -298,6 +349,50 @@ def check_all(site: Site) -> tuple[list[ContentError], SiteData]:
     renderer = content.MarkdownRenderer(site.root / "mkdocs.yml")
     errors += check_pages(site, loaded, renderer)
     if not errors:  # compare translations only once every page parses
-        from .translation_check import check_translations
+        from .translation_check import check_short_texts, check_translations
         errors += check_translations(site)
+        errors += check_short_texts(short_text_pairs(site, loaded), loaded.glossary, loaded.rules)
     return errors, loaded
+
+
+def short_text_pairs(site: Site, loaded: SiteData):
+    """(file, field, language, German text, translated text) of every short translated text:
+    UI strings, site names from mkdocs.yml, texts in the data files."""
+    pairs = []
+    german_ui = loaded.strings.get(SOURCE_LANGUAGE, {})
+    for code, strings in loaded.strings.items():
+        if code != SOURCE_LANGUAGE:
+            pairs += [(f"data/ui/{code}.yml", key, code, german_ui.get(key, ""), text) for key, text in strings.items()]
+    names = _site_texts(site)
+    for code, texts in names.items():
+        if code != SOURCE_LANGUAGE:
+            pairs += [("mkdocs.yml", f"{code}.{key}", code, names.get(SOURCE_LANGUAGE, {}).get(key, ""), text)
+                      for key, text in texts.items()]
+    localized = [("data/links.yml", f"{group.id}.title", group.title) for group in loaded.links]
+    localized += [("data/links.yml", f"{group.id}.{field_name}", getattr(link, field_name))
+                  for group in loaded.links for link in group.links for field_name in ("name", "description")]
+    localized += [("data/contacts.yml", f"{contact.id}.{field_name}", getattr(contact, field_name))
+                  for contact in loaded.contacts.values() for field_name in ("name", "note")]
+    if loaded.documents:
+        localized += [("data/documents.yml", f"{entry.id}.{field_name}", getattr(entry, field_name))
+                      for entry in loaded.documents.entries for field_name in ("title", "description")]
+    for file, field_name, texts in localized:
+        for code, text in (texts or {}).items():
+            if code != SOURCE_LANGUAGE and code in site.codes:
+                pairs.append((file, field_name, code, texts[SOURCE_LANGUAGE], text))
+    return pairs
+
+
+def _site_texts(site: Site) -> dict[str, dict[str, str]]:
+    """{language: {site_name, site_description}} from mkdocs.yml (German: the top-level values)."""
+    from mkdocs.utils.yaml import yaml_load
+
+    with open(site.root / "mkdocs.yml", encoding="utf-8") as handle:
+        config = yaml_load(handle)
+    result = {SOURCE_LANGUAGE: {key: str(config.get(key, "")) for key in ("site_name", "site_description")}}
+    for plugin in config.get("plugins", []):
+        if isinstance(plugin, dict) and "i18n" in plugin:
+            for entry in plugin["i18n"].get("languages", []):
+                if not entry.get("default"):
+                    result[entry["locale"]] = {key: str(entry[key]) for key in ("site_name", "site_description") if entry.get(key)}
+    return result

@@ -14,8 +14,11 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 
 SOURCE_LANGUAGE = "de"
-# English readers in Germany expect "27 November 2026", not the US "November 27, 2026".
-DATE_LOCALES = {"en": "en_GB"}
+# CLDR locale for dates where the language's default is not what our readers expect: English
+# readers in Germany expect "27 November 2026", not the US "November 27, 2026"; Dari readers
+# Afghan month names (fa_AF: نومبر, not the Iranian نوامبر); Arabic readers from Syria and Iraq
+# the Levantine names (ar_SY: تشرين الثاني, not the Egyptian نوفمبر).
+DATE_LOCALES = {"en": "en_GB", "fa": "fa_AF", "ar": "ar_SY"}
 
 
 @functools.lru_cache(maxsize=64)

@@ -9,17 +9,22 @@ right-to-left text. Template step: languages, hreflang, footer and date for the 
 
 from __future__ import annotations
 
+import html as html_lib
 import re
+from urllib.parse import quote
 
 from mkdocs.utils import get_relative_url
 
 from . import content, placeholders, render
+from .bidi import isolate_ltr_runs
 from .build_state import BuildState
 from .escaping import escape_page_texts, escape_strings, escaped
 from .languages import SOURCE_LANGUAGE, Language, format_long_date
 from .pages import FOOTER_ROLES
 from .sanitize import sanitize
+from .data import pick
 from .strings import fill
+from .yamlfile import as_date
 
 MARKDOWN_PAGE_LINK = re.compile(r"(\]\(\s*<?)([^)\s>#]+\.md)#[^)\s>]*")
 
@@ -63,7 +68,14 @@ def _notices(state: BuildState, code: str, rel_path: str, context: render.DataCo
     german_href = context.href(site.site_path(SOURCE_LANGUAGE, rel_path))
     available = [(lang.code, lang.name, context.href(site.site_path(lang.code, rel_path)))
                  for lang in site.languages if lang.code != code and site.has_page(lang.code, rel_path)]
-    return "".join(render.translation_notice(kind, state.ui(code), german_href, available) for kind in status.notices)
+    reviewed = ("", "")
+    if status.reviewed_by:
+        reviewer = state.data.reviewers.find(status.reviewed_by) if state.data.reviewers else None
+        by = pick(reviewer.name, code)[0] if reviewer else status.reviewed_by
+        when = as_date(status.reviewed_on)
+        reviewed = (by, format_long_date(when, code) if when else "")
+    return "".join(render.translation_notice(kind, state.ui(code), german_href, available, reviewed)
+                   for kind in status.notices)
 
 
 def insert_after_title(markdown: str, block: str) -> str:
@@ -81,7 +93,7 @@ def finish_html(state: BuildState, code: str, page, html: str, site_url: str) ->
         html = slots.fill(html)
     html = render.mark_external_links(html, state.ui(code), site_url)
     if state.site.language(code).direction == "rtl":
-        html = render.isolate_latin_runs(html)
+        html = isolate_ltr_runs(html)
     return html
 
 
@@ -102,12 +114,28 @@ def page_context(state: BuildState, code: str, page, site_url: str) -> dict:
                            for lang in site.languages],
         "footer_pages": [(title, get_relative_url(target, here)) for title, target in footer_targets(state, code)],
     }
+    if code != SOURCE_LANGUAGE and code in translated:
+        context["translation_feedback"] = translation_feedback(state, code, rel_path, base, page)
     stand = page.meta.get("stand")
     context["stand_text"] = escaped(fill(state.ui(code)["stand"], date=format_long_date(stand, code))) if stand else ""
     if code not in translated:
         # German text under another language's address: point search engines to the original.
         page.canonical_url = base + site.site_path(SOURCE_LANGUAGE, rel_path)
     return context
+
+
+def translation_feedback(state: BuildState, code: str, rel_path: str, base: str, page) -> dict | None:
+    """"Übersetzung unklar?": an e-mail to the office with page address and language filled in (no form, no server)."""
+    rules, contacts = state.data.rules, state.data.contacts
+    contact = contacts.get(rules.feedback_contact) if rules and rules.feedback_contact else None
+    if contact is None or not contact.email:
+        return None
+    language = state.site.language(code)
+    address = base + state.site.site_path(code, rel_path)
+    subject = f"Übersetzung unklar ({language.code}): {html_lib.unescape(str(page.meta.get('title', '')))}"
+    body = f"Seite: {address}\nSprache: {language.name} ({language.code})\n\n"
+    href = f"mailto:{contact.email}?subject={quote(subject)}&body={quote(body)}"
+    return {"href": href, "text": escaped(state.ui(code)["translation_unclear"])}
 
 
 def footer_targets(state: BuildState, code: str) -> list[tuple[str, str]]:

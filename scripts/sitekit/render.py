@@ -17,7 +17,7 @@ from .documents import DOCUMENT_TYPES, DOCUMENTS_URL, DocumentEntry, DocumentSta
 from .languages import SOURCE_LANGUAGE, format_long_date, text_direction
 from .pages import icon_file, is_offer_path
 from .strings import fill
-from .translation import MACHINE, MISSING, OUTDATED
+from .translation import MACHINE, MISSING, OUTDATED, REVIEWED
 
 if TYPE_CHECKING:
     from .checks import SiteData
@@ -56,7 +56,7 @@ def placeholder_html(found, context: DataContext) -> str:
         return documents(entries, data.document_states, context.text_code, strings,
                          lambda file: context.href(DOCUMENTS_URL + file))
     if found.name == "glossar":
-        return ""
+        return glossary_list(data.glossary, context.text_code)
     contact = data.contacts.get(found.arg)
     if contact is None:
         return ""
@@ -90,6 +90,20 @@ def _text(texts: dict[str, str] | None, language: str, tag: str = "span", css: s
     text, real_language = pick(texts, language)
     class_attr = f' class="{css}"' if css else ""
     return f"<{tag}{class_attr}{_lang_attrs(real_language, language)}>{escape(text)}</{tag}>"
+
+
+def glossary_list(terms, language: str) -> str:
+    """The lexicon: each German term as readers meet it in letters, its rendering and explanation
+    in the reader's language (German where a language has none yet)."""
+    items = []
+    for term in sorted(terms, key=lambda term: term.german.term.casefold()):
+        own = term.renderings.get(language)
+        text_language = language if own and own.explanation else SOURCE_LANGUAGE
+        explanation = (own if own and own.explanation else term.german).explanation
+        rendering = f' <span class="glossary__rendering">– {escape(own.term)}</span>' if own and language != SOURCE_LANGUAGE else ""
+        items.append(f'<dt id="wort-{term.id}"><span lang="de" dir="ltr">{escape(term.german.term)}</span>{rendering}</dt>'
+                     f'<dd{_lang_attrs(text_language, language)}>{escape(explanation)}</dd>')
+    return f'<dl class="glossary">{"".join(items)}</dl>'
 
 
 def svg_icon(name: str, css: str = "icon") -> str:
@@ -247,8 +261,9 @@ def _host(url: str) -> str:
 
 
 def translation_notice(kind: str, strings: dict[str, str], original_href: str,
-                       available: list[tuple[str, str, str]] = ()) -> str:
-    """A notice at the top of a translated page. ``available``: (code, own name, href)."""
+                       available: list[tuple[str, str, str]] = (), reviewed: tuple[str, str] = ("", "")) -> str:
+    """A notice at the top of a translated page. ``available``: (code, own name, href);
+    ``reviewed``: (who, date) in the reader's language for a reviewed translation."""
     original = f'<a href="{escape(original_href)}" hreflang="de">{escape(strings["original_link"])}</a>'
     if kind == MISSING:
         links = "".join(
@@ -259,6 +274,9 @@ def translation_notice(kind: str, strings: dict[str, str], original_href: str,
                 f'<p>{escape(strings["notice_missing_available"])}</p><ul>{links}</ul>')
     elif kind in (MACHINE, OUTDATED):
         body = f'<p>{escape(strings["notice_" + kind])} {original}</p>'
+    elif kind == REVIEWED:
+        by, date = reviewed
+        body = f'<p>{escape(fill(strings["notice_reviewed"], by=by, date=date))} {original}</p>'
     else:
         raise ValueError(kind)
     return (f'<div class="translation-notice translation-notice--{kind}" data-translation-state="{kind}" role="note">'
@@ -280,28 +298,3 @@ def mark_external_links(html: str, strings: dict[str, str], own_origin: str = ""
             return match.group(0)
         return f'<a href="{href}" class="external-link" rel="external noopener"{rest}>{inner}{external_mark(strings)}</a>'
     return _EXTERNAL_A.sub(replace, html)
-
-
-# A run of Latin-script words inside right-to-left text, e.g. "Freundeskreis für Flüchtlinge in
-# Erkrath e.V." (no '&' or ';', so that character references stay intact).
-_LATIN_RUN = re.compile(r"(?<![&#A-Za-zÀ-ÖØ-öø-ž0-9])[A-Za-zÀ-ÖØ-öø-ž](?:[A-Za-zÀ-ÖØ-öø-ž0-9 .,:–\-/'’]*[A-Za-zÀ-ÖØ-öø-ž0-9.])?")
-_TAG_OR_TEXT = re.compile(r"(<[^>]+>)")
-
-
-def isolate_latin_runs(html: str) -> str:
-    """Wrap German names and other Latin-script runs in right-to-left text in <bdi>, so that
-    their punctuation stays where it belongs ("e.V." would otherwise jump to the other end)."""
-    parts = _TAG_OR_TEXT.split(html)
-    depth = 0  # inside <bdi>, <code>, <pre>, <script>, <style> or <svg>: leave text alone
-    for index, part in enumerate(parts):
-        if index % 2:  # a tag
-            name = re.match(r"</?\s*([a-zA-Z0-9]+)", part)
-            if name and name.group(1).lower() in ("bdi", "code", "pre", "script", "style", "svg", "time"):
-                if part.startswith("</"):
-                    depth = max(depth - 1, 0)
-                elif not part.endswith("/>"):
-                    depth += 1
-            continue
-        if depth == 0 and part.strip():
-            parts[index] = _LATIN_RUN.sub(lambda m: f"<bdi>{m.group(0)}</bdi>" if any(c.isalpha() for c in m.group(0)) and len(m.group(0)) > 1 else m.group(0), part)
-    return "".join(parts)

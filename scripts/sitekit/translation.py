@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .site import Site
 
 CURRENT, OUTDATED, MACHINE, MISSING = "current", "outdated", "machine", "missing"
+REVIEWED = "reviewed"  # a notice, not a state: a current translation a person checked
 STATES = (CURRENT, OUTDATED, MACHINE, MISSING)
 # What editors read in reports (`make translations`, the pull-request report).
 STATE_WORDS = {CURRENT: "aktuell", OUTDATED: "veraltet", MACHINE: "maschinell", MISSING: "fehlt"}
@@ -72,9 +73,11 @@ class TranslationStatus:
 
     @property
     def notices(self) -> tuple[str, ...]:
-        """The reader notices this page gets, in display order (none for a reviewed, current page)."""
+        """The reader notices this page gets, in display order; a reviewed, current page says who checked it."""
         if self.missing:
             return (MISSING,)
+        if not self.outdated and not self.machine:
+            return (REVIEWED,)
         return tuple(name for name, flag in ((OUTDATED, self.outdated), (MACHINE, self.machine)) if flag)
 
 

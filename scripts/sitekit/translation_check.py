@@ -1,8 +1,10 @@
-"""Compare a translation with its German source: same structure, same facts.
+"""Compare a translation with its German source: same structure, same facts, the same terms.
 
 Translators may change every word, but not: the number of headings per level, the
-link targets, e-mail addresses, phone numbers and years. Digits are normalised, so
-Arabic-Indic and Persian digits count like 0-9.
+link targets, e-mail addresses, phone numbers, years and placeholders. Digits are
+normalised, so Arabic-Indic and Persian digits count like 0-9. Beyond facts, the
+translation uses the glossary's approved terms (data/glossary.yml) and follows its
+language's rules (data/languages.yml: number separators, words to flag).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from . import placeholders
 from .errors import ContentError
+from .glossary import Term, load_glossary, missing_terms
+from .language_rules import Rules, load_rules, number_problems, word_problems
 from .languages import SOURCE_LANGUAGE
 
 if TYPE_CHECKING:
@@ -69,6 +73,7 @@ def _describe(kind: str, german: Counter, translated: Counter) -> str:
 
 
 def compare(german_markdown: str, translated_markdown: str, file: str) -> list[ContentError]:
+    """Every difference in facts between a German text and its translation."""
     source, target = facts(german_markdown), facts(translated_markdown)
     errors = []
     for kind, (label, hint) in LABELS.items():
@@ -77,10 +82,50 @@ def compare(german_markdown: str, translated_markdown: str, file: str) -> list[C
     return errors
 
 
+def compare_language(german_text: str, translated_text: str, file: str, code: str, terms: list[Term],
+                     rules: Rules, file_text: str = "") -> list[ContentError]:
+    """Glossary terms not rendered as approved, numbers or words the language's readers read differently.
+    ``file_text``: the whole translated file, to name the line of a finding."""
+    errors = [ContentError(file, finding.rstrip(".") + ".", GLOSSARY_HINT)
+              for finding in missing_terms(list(terms), german_text, translated_text, code)]
+    language = rules.of(code)
+    if language is not None:
+        for finding in number_problems(translated_text, language, rules.keep_as_is, german_text, rules.of(SOURCE_LANGUAGE)):
+            errors.append(ContentError(file, finding.rstrip(".") + ".", NUMBER_HINT, _line_of(file_text, finding)))
+        for finding in word_problems(translated_text, language):
+            errors.append(ContentError(file, f"Sprachform ({language.variant or code}): {finding.rstrip('.')}.", WORD_HINT,
+                                       _line_of(file_text, finding)))
+    return errors
+
+
+GLOSSARY_HINT = ("Verwenden Sie die freigegebene Übersetzung aus data/glossary.yml (eine Sache, ein Wort). Ist sie "
+                 "falsch, ändern Sie das Glossar – dann gilt es für alle Seiten.")
+NUMBER_HINT = "Schreiben Sie die Zahl so, wie Lesende dieser Sprache sie lesen (Regeln: data/languages.yml)."
+WORD_HINT = "Ersetzen Sie das Wort (Regeln der Sprachform: data/languages.yml)."
+
+
+def _line_of(text: str, finding: str) -> int | None:
+    """Line of the first quoted token of a finding in the translated file."""
+    match = re.search(r"„([^“]+)“", finding)
+    index = text.find(match.group(1)) if match and text else -1
+    return None if index < 0 else text.count("\n", 0, index) + 1
+
+
+LINK_TARGETS = re.compile(r"\]\([^)]*\)|<!--.*?-->|\bhref\s*=\s*[\"'][^\"']*[\"']", re.S)
+
+
+def page_text(page) -> str:
+    """What a translator translates on a page: the texts of the front matter and the body, without
+    link targets and placeholders (a link to schulung-ehrenamt.md is no use of the word "Ehrenamt")."""
+    head = "\n".join(str(page.meta[key]) for key in ("title", "description", "summary") if page.meta.get(key))
+    return LINK_TARGETS.sub("]", head + "\n\n" + page.body)
+
+
 def check_translations(site: "Site") -> list[ContentError]:
     """Compare every current translation with its German page (outdated ones differ on purpose)."""
     errors: list[ContentError] = []
     states = site.translation_states
+    terms, rules = load_glossary(site), load_rules(site)
     for code in site.codes:
         if code == SOURCE_LANGUAGE:
             continue
@@ -88,8 +133,26 @@ def check_translations(site: "Site") -> list[ContentError]:
             if not site.has_page(SOURCE_LANGUAGE, rel_path) or states.status(rel_path, code).outdated:
                 continue
             try:
-                page = site.page(code, rel_path)
-                errors += compare(site.page(SOURCE_LANGUAGE, rel_path).body, page.body, page.display)
+                page, german = site.page(code, rel_path), site.page(SOURCE_LANGUAGE, rel_path)
+                errors += compare(german.body, page.body, page.display)
+                errors += compare_language(page_text(german), page_text(page), page.display, code, terms, rules,
+                                           page.path.read_text(encoding="utf-8"))
             except ContentError as error:
                 errors.append(error)
+    return errors
+
+
+def check_short_texts(pairs, terms: list[Term], rules: Rules) -> list[ContentError]:
+    """Glossary and rules for short texts: UI strings, site names, data texts.
+    ``pairs``: (file, field, language, German text, translated text)."""
+    errors = []
+    for file, field, code, german, translated in pairs:
+        for finding in missing_terms(terms, german, translated, code, check_brackets=False):
+            errors.append(ContentError(file, finding + ".", GLOSSARY_HINT, None, field))
+        language = rules.of(code)
+        if language is not None:
+            for finding in number_problems(translated, language, rules.keep_as_is, german, rules.of(SOURCE_LANGUAGE)):
+                errors.append(ContentError(file, finding + ".", NUMBER_HINT, None, field))
+            for finding in word_problems(translated, language):
+                errors.append(ContentError(file, f"Sprachform ({language.variant or code}): {finding}", WORD_HINT, None, field))
     return errors
