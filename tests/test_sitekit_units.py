@@ -123,3 +123,37 @@ def test_latin_names_in_rtl_text_are_isolated():
     assert "&amp; &#x27;" in out and 'href="https://x.de/a b"' in out
     assert "<a href=\"https://x.de/a b\"><bdi>Bürgerhaus Hochdahl</bdi></a>" in out
     assert "<code>a b</code>" in out and '<time datetime="2019">2019</time>' in out
+
+
+# ---------------------------------------------------------------- Material internals (material_compat)
+
+def test_installed_material_matches_what_the_site_assumes():
+    from sitekit import material_compat
+
+    assert material_compat.problems() == []
+
+
+def test_bundle_patches_apply_once_and_fail_loudly_when_material_changes():
+    from sitekit import material_compat
+
+    bundle = next((material_compat.templates_dir() / "assets" / "javascripts").glob("bundle.*.min.js"))
+    text = bundle.read_text(encoding="utf-8")
+    patched = material_compat.patch_bundle_text(text)
+    assert material_compat.SEARCH_INDEX_ON_DEMAND in patched and material_compat.SEARCH_INDEX_AT_LOAD not in patched
+    assert material_compat.HIGHLIGHT_INDEX_ON_DEMAND in patched
+    assert material_compat.patch_bundle_text(patched) == patched  # a second build pass changes nothing
+    changed = text.replace(material_compat.SEARCH_INDEX_AT_LOAD, 'L($(location.protocol!=="file:"),Xe("search"))')
+    with pytest.raises(material_compat.MaterialChanged, match="setupSearchWorker"):
+        material_compat.patch_bundle_text(changed)
+
+
+def test_search_worker_config_names_material_worker_without_a_hand_written_hash():
+    from sitekit import material_compat
+
+    config = material_compat.search_worker_config()
+    shim, worker = config.split("?worker=")
+    assert shim == material_compat.SEARCH_WORKER_SHIM
+    assert "workers/" + worker == material_compat.search_worker_path().split("javascripts/", 1)[1]
+    from sitekit.site import REPOSITORY
+
+    assert (REPOSITORY / "docs" / shim).is_file()
