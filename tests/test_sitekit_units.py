@@ -157,3 +157,10 @@ def test_search_worker_config_names_material_worker_without_a_hand_written_hash(
     from sitekit.site import REPOSITORY
 
     assert (REPOSITORY / "docs" / shim).is_file()
+
+
+def test_compact_html_drops_indentation_but_keeps_preformatted_text():
+    from sitekit.page_build import compact_html
+
+    html = "<ul>\n    <li>a</li>\n\n    <li>b</li>\n</ul>\n<pre>  x\n    y\n</pre>\n  <textarea>\n  t\n</textarea>"
+    assert compact_html(html) == "<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n<pre>  x\n    y\n</pre>\n<textarea>\n  t\n</textarea>"

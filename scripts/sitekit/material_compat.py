@@ -31,7 +31,6 @@ FORKS = {
     "partials/toc.html": ("partials/toc.html", "fde48f583563364b"),
     "partials/javascripts/base.html": ("partials/javascripts/base.html", "d6113712bc4deb30"),
     "partials/javascripts/content.html": ("partials/javascripts/content.html", "3722e156f0f6339d"),
-    "partials/alternate.html": ("partials/alternate.html", "572b1d4dae611aa5"),
     # frame.html copies base.html's config block; main.html and 404.html filter base.html's markup
     "partials/frame.html": ("base.html", "a919e32d2225e09e"),
 }

@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from .checks import SiteData
     from .site import Site
 
-EXTERNAL_ICON = "material/open-in-new"
 
 
 @dataclass(frozen=True)
@@ -102,7 +101,9 @@ def svg_icon(name: str, css: str = "icon") -> str:
 
 
 def external_mark(strings: dict[str, str]) -> str:
-    return (f'{svg_icon(EXTERNAL_ICON, "external-mark")}'
+    """The "other website" icon (drawn by site.css: one copy in the cached stylesheet instead of an
+    SVG per link - 0.7 KB of the links page) and its text for screen readers."""
+    return (f'<span class="external-mark" aria-hidden="true"></span>'
             f'<span class="visually-hidden"> {escape(strings["external_link"])}</span>')
 
 
