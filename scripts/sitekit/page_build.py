@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from markupsafe import Markup
 from mkdocs.utils import get_relative_url
 
 from . import content, placeholders, render
@@ -102,12 +103,44 @@ def page_context(state: BuildState, code: str, page, site_url: str) -> dict:
                            for lang, hint, close in language_hints(state)],
         "footer_pages": [(title, get_relative_url(target, here)) for title, target in footer_targets(state, code)],
     }
+    context["flyer"] = flyer_codes(state, code, rel_path, base) if is_offer_page(rel_path) else []
     stand = page.meta.get("stand")
     context["stand_text"] = escaped(fill(state.ui(code)["stand"], date=format_long_date(stand, code))) if stand else ""
     if code not in translated:
         # German text under another language's address: point search engines to the original.
         page.canonical_url = base + site.site_path(SOURCE_LANGUAGE, rel_path)
     return context
+
+
+OFFER_FOLDER = "angebote/"
+LANGUAGE_BAR_ID = "sprachen"  # id of the language bar (partials/language-bar.html)
+
+
+def is_offer_page(rel_path: str) -> bool:
+    return rel_path.startswith(OFFER_FOLDER) and rel_path != OFFER_FOLDER + "index.md"
+
+
+def flyer_codes(state: BuildState, code: str, rel_path: str, base: str) -> list[dict]:
+    """QR codes printed on an offer page's flyer (print stylesheet): this page in the page's language,
+    in German, and the language list (the language bar of the German page). Absolute public URLs."""
+    site = state.site
+    german = site.source.code
+    german_url = base + site.site_path(german, rel_path)
+    own, de = state.ui(code), state.ui(german)
+    codes = []
+    if code != german:
+        url = base + site.site_path(code, rel_path)
+        codes.append({"url": url, "caption": escaped(own["flyer_this_language"]), "language": site.language(code)})
+    codes.append({"url": german_url, "caption": escaped(de["flyer_this_language"]), "language": site.source})
+    other = escaped(de["flyer_other_languages"])
+    if code != german:
+        language = site.language(code)
+        other = (Markup('{}<span lang="{}" dir="{}">{}</span>').format(other + Markup("<br>"), language.code,
+                                                                        language.direction, own["flyer_other_languages"]))
+    codes.append({"url": f"{german_url}#{LANGUAGE_BAR_ID}", "caption": other, "language": site.source})
+    for entry in codes:
+        entry["svg"] = render.qr_code_svg(entry["url"])
+    return codes
 
 
 def language_hints(state: BuildState) -> list[tuple[Language, str, str]]:

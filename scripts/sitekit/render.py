@@ -299,3 +299,14 @@ def isolate_latin_runs(html: str) -> str:
         if depth == 0 and part.strip():
             parts[index] = _LATIN_RUN.sub(lambda m: f"<bdi>{m.group(0)}</bdi>" if any(c.isalpha() for c in m.group(0)) and len(m.group(0)) > 1 else m.group(0), part)
     return "".join(parts)
+
+
+def qr_code_svg(url: str) -> str:
+    """A QR code for ``url`` as inline SVG (made at build time by segno; nothing is requested from
+    elsewhere). Error correction M survives a creased or smudged print; quiet zone of 4 modules."""
+    import segno
+
+    svg = segno.make_qr(url, error="m").svg_inline(scale=1, border=4, omitsize=True, svgclass="qr-code",
+                                                      lineclass=None)
+    return svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
+
