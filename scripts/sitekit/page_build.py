@@ -18,6 +18,7 @@ from . import content, placeholders, render
 from .build_state import BuildState
 from .escaping import escape_page_texts, escape_strings, escaped
 from .languages import SOURCE_LANGUAGE, Language, format_long_date
+from .offline import SIZE_MARKER
 from .pages import FOOTER_ROLES
 from .sanitize import sanitize
 from .strings import fill
@@ -104,6 +105,8 @@ def page_context(state: BuildState, code: str, page, site_url: str) -> dict:
         "footer_pages": [(title, get_relative_url(target, here)) for title, target in footer_targets(state, code)],
     }
     context["flyer"] = flyer_codes(state, code, rel_path, base) if is_offer_page(rel_path) else []
+    context["offline_size"] = (escaped(fill(state.ui(code)["offline_size"], size="\0")).replace("\0", Markup(SIZE_MARKER))
+                               if rel_path == "index.md" else "")
     stand = page.meta.get("stand")
     context["stand_text"] = escaped(fill(state.ui(code)["stand"], date=format_long_date(stand, code))) if stand else ""
     if code not in translated:
