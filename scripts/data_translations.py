@@ -12,7 +12,6 @@ Exit codes: 0 ok, 2 Fehler (nichts geschrieben).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import sys
 from pathlib import Path
@@ -21,14 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import yaml  # noqa: E402
 
-try:
-    import fcntl
-except ImportError:  # Windows
-    fcntl = None
-
 from sitekit.errors import ContentError  # noqa: E402
 from sitekit.fields import LANGUAGE_CODE, plain_text  # noqa: E402
-from sitekit.files import write_text_atomically  # noqa: E402
+from sitekit.files import locked, write_text_atomically  # noqa: E402
 from sitekit.site import REPOSITORY as ROOT  # noqa: E402
 from sitekit.yamlfile import LineDict, load_yaml, parse_yaml  # noqa: E402
 
@@ -71,20 +65,6 @@ def cmd_export(args) -> int:
 def cmd_import(args) -> int:
     with locked(ROOT / "data" / ".data-translations.lock"):
         return _import(args)
-
-
-@contextlib.contextmanager
-def locked(lock_file: Path):
-    """One import at a time: translators of several languages may import at once."""
-    if fcntl is None:
-        yield
-        return
-    with open(lock_file, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _import(args) -> int:
@@ -136,4 +116,7 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.exit(0)

@@ -14,7 +14,6 @@ explanation (kurze Erklärung für Lesende). Exit codes: 0 ok, 1 Lücken (check)
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import sys
 from pathlib import Path
@@ -24,16 +23,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import yaml  # noqa: E402
 
 from sitekit.errors import ContentError  # noqa: E402
-from sitekit.files import write_text_atomically  # noqa: E402
+from sitekit.files import locked, write_text_atomically  # noqa: E402
 from sitekit.glossary import Rendering, Term, _rendering, load_glossary  # noqa: E402
 from sitekit.languages import SOURCE_LANGUAGE  # noqa: E402
 from sitekit.site import Site  # noqa: E402
 from sitekit.yamlfile import load_yaml  # noqa: E402
-
-try:
-    import fcntl
-except ImportError:  # Windows: no concurrent imports there
-    fcntl = None
 
 
 def render_glossary(header: str, terms: list[Term], order: list[str]) -> str:
@@ -51,20 +45,6 @@ def render_glossary(header: str, terms: list[Term], order: list[str]) -> str:
             if rendering.explanation:
                 lines.append(f"      explanation: {quote(rendering.explanation)}")
     return "\n".join(lines) + "\n"
-
-
-@contextlib.contextmanager
-def locked(site: Site):
-    """One import at a time (translators may import several languages at once)."""
-    if fcntl is None:
-        yield
-        return
-    with open(site.data_dir / ".glossary.lock", "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def cmd_export(site: Site, args) -> int:
@@ -94,7 +74,7 @@ def cmd_import(site: Site, args) -> int:
         mapping.key_lines = getattr(entry, "key_lines", {})
         given[str(entry.get("id"))] = _rendering(mapping, args.file, mapping.line, f"{entry.get('id')}")
     path = site.data_dir / "glossary.yml"
-    with locked(site):
+    with locked(site.data_dir / ".glossary.lock"):
         text = path.read_text(encoding="utf-8")
         header = text[: text.index("\nterms:")] + "\n"
         terms = load_glossary(site)
@@ -142,4 +122,7 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.exit(0)

@@ -54,3 +54,10 @@ def project(tmp_path) -> Path:
 
 def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.fixture
+def minisite(tmp_path) -> Path:
+    """The small de+ar fixture site (tests/fixtures/minisite) in a throwaway folder."""
+    from minisite import make_minisite
+    return make_minisite(tmp_path / "minisite")

@@ -65,6 +65,11 @@ def messages(project: Path) -> list[str]:
     return [error.message for error in errors]
 
 
+def append(project: Path, rel_path: str, text: str) -> None:
+    path = project / rel_path
+    path.write_text(path.read_text(encoding="utf-8") + "\n" + text + "\n", encoding="utf-8")
+
+
 def edit(project: Path, rel_path: str, old: str, new: str) -> None:
     path = project / rel_path
     text = path.read_text(encoding="utf-8")

@@ -13,19 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from minisite import build, edit, make_minisite, messages
+from minisite import append, build, edit, messages
 
 BIDI = "\u202e"
-
-
-@pytest.fixture
-def minisite(tmp_path) -> Path:
-    return make_minisite(tmp_path / "site")
-
-
-def append(project: Path, rel_path: str, text: str) -> None:
-    path = project / rel_path
-    path.write_text(path.read_text(encoding="utf-8") + "\n" + text + "\n", encoding="utf-8")
 
 
 def line_of(project: Path, rel_path: str, needle: str) -> int:

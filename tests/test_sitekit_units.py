@@ -177,3 +177,15 @@ def test_compact_html_drops_indentation_but_keeps_preformatted_text():
 
     html = "<ul>\n    <li>a</li>\n\n    <li>b</li>\n</ul>\n<pre>  x\n    y\n</pre>\n  <textarea>\n  t\n</textarea>"
     assert compact_html(html) == "<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n<pre>  x\n    y\n</pre>\n<textarea>\n  t\n</textarea>"
+
+
+# ---------------------------------------------------------------- readability (scripts/readability.py)
+
+def test_readability_measure_counts_sentences_words_and_syllables():
+    from readability import measure, syllables
+    assert [syllables(w) for w in ("Kurs", "Integrations-Kurs", "Beratung", "Integrationsbeauftragte")] == [1, 5, 3, 7]
+    text = "# Titel\n\nSie lernen Deutsch. Der Kurs ist gut!\n\n- Ein Punkt\n- Noch ein Punkt\n\n<!-- daten: kontakt x -->"
+    result = measure(text)
+    assert (result.sentences, result.words) == (5, 13)
+    assert measure("Integrationsbeauftragte beraten Zugewanderte.").long_share > measure("Sie lernen Deutsch.").long_share
+    assert measure("Kurz. Klar.").flesch_amstad > measure("Die Integrationsbeauftragten beraten Zugewanderte umfassend.").flesch_amstad

@@ -16,9 +16,15 @@ anything), ``commit`` is only a rename.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
 
 TEMP_SUFFIX = ".tmp"
 
@@ -116,3 +122,17 @@ def write_text_atomically(path: Path, text: str) -> None:
     """UTF-8 text (LF line endings as given), written atomically; creates the folder if needed."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     write_atomically(Path(path), text.encode("utf-8"))
+
+
+@contextlib.contextmanager
+def locked(lock_file: Path):
+    """One writer at a time for a shared data file (e.g. several translators importing at once)."""
+    if fcntl is None:  # Windows: no concurrent imports there
+        yield
+        return
+    with open(lock_file, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
