@@ -30,6 +30,7 @@ class BuildState:
     data: SiteData
     slots: dict[str, Slots] = field(default_factory=dict)   # per page, from markdown to content
     not_found_html: str | None = None
+    preview: bool = False                                   # a pull-request preview (SITE_PREVIEW)
     cache: dict = field(default_factory=dict)               # per-language results reused by every page
 
     def ui(self, code: str) -> dict[str, str]:
@@ -49,6 +50,12 @@ def is_first_pass(config) -> bool:
     return not plugin.building and plugin.current_language == plugin.default_language
 
 
+def is_preview(config) -> bool:
+    """The build is a pull-request preview: ``extra.preview`` in mkdocs.yml (env SITE_PREVIEW) is true."""
+    value = (config.extra or {}).get("preview", False)
+    return value is True or str(value).strip().lower() in {"true", "1", "yes", "on"}
+
+
 def is_last_pass(config) -> bool:
     """True in the on_post_build that runs after every language was built."""
     return not i18n(config).building
@@ -66,7 +73,7 @@ def start(config) -> BuildState:
     errors, data = check_all(site)
     if errors:
         raise ContentRefused(report(errors))
-    state = BuildState(site=site, data=data)
+    state = BuildState(site=site, data=data, preview=is_preview(config))
     config[CONFIG_KEY] = state
     return state
 

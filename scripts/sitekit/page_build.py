@@ -102,12 +102,24 @@ def page_context(state: BuildState, code: str, page, site_url: str) -> dict:
                            for lang in site.languages],
         "footer_pages": [(title, get_relative_url(target, here)) for title, target in footer_targets(state, code)],
     }
+    context.update(preview_context(state, code))
     stand = page.meta.get("stand")
     context["stand_text"] = escaped(fill(state.ui(code)["stand"], date=format_long_date(stand, code))) if stand else ""
     if code not in translated:
         # German text under another language's address: point search engines to the original.
         page.canonical_url = base + site.site_path(SOURCE_LANGUAGE, rel_path)
     return context
+
+
+def preview_context(state: BuildState, code: str) -> dict:
+    """Template values of a pull-request preview: noindex and the banner in German and the page's
+    language (each with lang and dir); nothing for the public site."""
+    if not state.preview:
+        return {}
+    site = state.site
+    codes = list(dict.fromkeys([SOURCE_LANGUAGE, code]))
+    banner = [(site.language(c) if c in site.codes else site.source, escaped(state.ui(c)["preview_banner"])) for c in codes]
+    return {"site_preview": True, "preview_banner": banner}
 
 
 def footer_targets(state: BuildState, code: str) -> list[tuple[str, str]]:
