@@ -130,6 +130,7 @@ class Report:
     preview_url: str | None = None
     screenshots_url: str | None = None
     screenshots_dir: str | None = None
+    no_preview_note: str | None = None                  # why there is no preview address (e.g. a fork)
 
 
 # ---------------------------------------------------------------------------- rendering (plain functions)
@@ -292,7 +293,7 @@ def render_report(report: Report) -> str:
     elif not report.check.ok:
         lines.append("**Keine neue Vorschau:** Die Website wird erst wieder gebaut, wenn die Prüfung keine Fehler mehr findet.")
     else:
-        lines.append("**Vorschau:** keine Adresse (lokal: `make serve`).")
+        lines.append(f"**Vorschau:** {md(report.no_preview_note) if report.no_preview_note else 'keine Adresse (lokal: `make serve`).'}")
     lines += ["", f"Verglichen mit dem Stand `{report.base}`.", ""]
     for section in (render_check(report.check), render_pages(report), render_translations(report),
                     render_documents(report), render_screenshots(report), render_other_files(report)):
@@ -638,6 +639,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--site", type=Path, help="gebaute Website (für die Bildschirmfotos), z. B. site")
     parser.add_argument("--screenshots", type=Path, help="Ordner für die Bildschirmfotos (braucht --site)")
     parser.add_argument("--screenshots-url", type=http_url, help="Adresse, unter der der Ordner --screenshots erscheint")
+    parser.add_argument("--no-preview-note", help="Satz statt der Vorschau-Adresse, wenn es keine gibt (z. B. bei Forks)")
     parser.add_argument("--output", type=Path, help="Bericht in diese Datei schreiben (sonst: Ausgabe)")
     return parser
 
@@ -651,6 +653,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.site and not (args.site / "index.html").is_file():
             raise UsageError(f"{args.site}/index.html fehlt: zuerst die Website bauen (make build).")
         report = collect(REPOSITORY, args.base, args.preview_url, args.site, args.screenshots, args.screenshots_url)
+        report.no_preview_note = args.no_preview_note
     except UsageError as error:
         print(f"Fehler: {error}", file=sys.stderr)
         return 2

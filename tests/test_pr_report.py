@@ -77,6 +77,8 @@ def test_without_preview_url_paths_are_shown():
     text = render_report(report(pages=pages, site_paths={("de", "index.md"): "", ("ar", "index.md"): "ar/"}))
     assert "Deutsch `/` · Arabisch `ar/`" in text
     assert "**Vorschau:** keine Adresse (lokal: `make serve`)." in text
+    fork = render_report(report(no_preview_note="Forks bekommen keine Vorschau."))
+    assert "**Vorschau:** Forks bekommen keine Vorschau." in fork
 
 
 def test_translation_changes_grouped_with_minor_hint():
