@@ -77,7 +77,7 @@ def test_ci_checks_pull_requests_and_publishes_main_only_after_green_tests():
     # Main goes to the branch GitHub Pages serves, next to the previews, which it must keep.
     deploy = next(step for step in jobs["deploy"]["steps"] if step.get("uses", "").startswith("JamesIves/github-pages-deploy-action@"))
     assert deploy["with"]["branch"] == "gh-pages"
-    assert deploy["with"]["clean-exclude"].strip() == "pr-preview/" and deploy["with"]["force"] is False
+    assert deploy["with"]["clean-exclude"].split() == ["pr-preview/", "CNAME"] and deploy["with"]["force"] is False
 
 
 # ---------------------------------------------------------------- pull-request previews
