@@ -558,8 +558,16 @@ def load_site(root: Path) -> Site | None:
     return site
 
 
-def other_files(names: list[str]) -> list[str]:
-    return [name for name in names if not name.startswith(("docs/de/", "docs/assets/dokumente/", "data/"))
+def other_files(names: list[str], root: Path | None = None, outputs: list[Path | None] = ()) -> list[str]:
+    """Changed files that are not content (pages, data, documents), without this run's own output folders."""
+    skip = []
+    for folder in outputs:
+        if folder is not None and root is not None:
+            try:
+                skip.append(Path(folder).resolve().relative_to(root.resolve()).as_posix().rstrip("/") + "/")
+            except ValueError:
+                pass
+    return [name for name in names if not name.startswith(("docs/de/", "docs/assets/dokumente/", "data/", *skip))
             and not (name.startswith("docs/") and name.endswith(".md"))]
 
 
@@ -611,7 +619,8 @@ def collect(root: Path, base_rev: str, preview_url: str | None = None, site_dir:
         pages, ui_texts = compare_pages(base, head)
         report = Report(base=commit[:10], check=check, pages=pages, ui_texts=ui_texts,
                         translations=compare_translations(base, head), documents=compare_documents(base, head),
-                        other_files=other_files(changed_files(root, commit)), languages=tuple(head.codes),
+                        other_files=other_files(changed_files(root, commit), root, [site_dir, screenshots_dir]),
+                        languages=tuple(head.codes),
                         preview_url=preview_url, screenshots_url=screenshots_url)
     report.site_paths = {(code, page.rel_path): head.site_path(code, page.rel_path)
                          for page in pages for code in page.languages}
