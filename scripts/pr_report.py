@@ -219,14 +219,14 @@ def render_translations(report: Report) -> list[str]:
         for rel_path, items in groups[change].items():
             codes = ", ".join(language_label(item.code) for item in items)
             lines.append(f"  - {md(items[0].title)} (`{rel_path}`): {codes}")
-    if "outdated" in groups:
-        lines += ["", "War die Änderung am deutschen Text nur klein (z. B. ein Tippfehler), bleiben die Übersetzungen "
-                      "aktuell mit: " + ", ".join(f"`python scripts/translations.py minor {rel} --since {report.base}`"
-                                                  for rel in groups["outdated"])]
     for page in report.pages:
         if page.status == "neu" and page.languages == (SOURCE_LANGUAGE,):
             lines.append(f"- Neue Seite {md(page.title)} (`{page.rel_path}`): noch in keiner anderen Sprache; "
                          "dort erscheint der deutsche Text mit einem Hinweis.")
+    if "outdated" in groups:
+        lines += ["", "War die Änderung am deutschen Text nur klein (z. B. ein Tippfehler), bleiben die Übersetzungen "
+                      "aktuell mit: " + ", ".join(f"`python scripts/translations.py minor {rel} --since {report.base}`"
+                                                  for rel in groups["outdated"])]
     return lines
 
 
