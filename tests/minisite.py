@@ -77,7 +77,9 @@ def edit(project: Path, rel_path: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def build(project: Path, site_dir: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1", "SITE_URL": "http://127.0.0.1:8000/"}
+def build(project: Path, site_dir: Path, **settings: str) -> subprocess.CompletedProcess:
+    """``settings``: more environment variables, e.g. SITE_PREVIEW="true"."""
+    env = {**{key: value for key, value in os.environ.items() if key != "SITE_PREVIEW"},
+           "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1", "SITE_URL": "http://127.0.0.1:8000/", **settings}
     return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
                           cwd=project, env=env, capture_output=True, text=True, timeout=300)

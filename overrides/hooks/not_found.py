@@ -5,13 +5,15 @@ import sitekit_path  # noqa: F401 - makes sitekit importable
 
 from sitekit import build_state
 from sitekit.not_found import not_found_languages, write_not_found_page
-from sitekit.page_build import html_with_direction
+from sitekit.page_build import html_with_direction, preview_context
 
 
 @mkdocs.plugins.event_priority(-200)
 def on_template_context(context, template_name, config):
     if template_name == "404.html":
-        context["not_found_languages"] = not_found_languages(build_state.of(config))
+        state = build_state.of(config)
+        context["not_found_languages"] = not_found_languages(state)
+        context.update(preview_context(state, state.site.source.code))
     return context
 
 

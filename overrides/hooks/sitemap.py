@@ -1,4 +1,4 @@
-"""Hook: sitemap.xml with absolute hreflang alternates (translated pages only) and x-default."""
+"""Hook: sitemap.xml with absolute hreflang alternates (translated pages only) and x-default; none in a preview."""
 
 import mkdocs.plugins
 import sitekit_path  # noqa: F401 - makes sitekit importable
@@ -10,4 +10,5 @@ from sitekit.sitemap import write_sitemap
 @mkdocs.plugins.event_priority(-200)  # after the i18n plugin built every language
 def on_post_build(config):
     if build_state.is_last_pass(config):
-        write_sitemap(config.site_dir, config.site_url or "/", build_state.of(config).site)
+        state = build_state.of(config)
+        write_sitemap(config.site_dir, config.site_url or "/", state.site, preview=state.preview)

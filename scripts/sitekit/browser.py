@@ -34,8 +34,19 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".js": "text/javascript",
                       ".json": "application/json", ".svg": "image/svg+xml", ".xml": "application/xml"}
 
+    base_path = "/"  # the site's address below the host, e.g. /erkrath/pr-preview/pr-7/
+
     def log_message(self, *args):  # keep test output readable
         pass
+
+    def translate_path(self, path):
+        """Serve the folder under ``base_path`` only, as a host serves a project site or a preview."""
+        if self.base_path != "/":
+            clean = path.split("?", 1)[0].split("#", 1)[0]
+            if not clean.startswith(self.base_path):
+                return str(Path(self.directory) / ".outside-base-path")  # does not exist: 404
+            path = "/" + path[len(self.base_path):]
+        return super().translate_path(path)
 
     def send_error(self, code, message=None, explain=None):
         """Serve the site's own 404 page, as a static web host does."""
@@ -80,15 +91,19 @@ class _CompressingHandler(_QuietHandler):
 
 
 @contextlib.contextmanager
-def serve_directory(directory: Path, requests: list | None = None, compress: bool = False):
+def serve_directory(directory: Path, requests: list | None = None, compress: bool = False, base_path: str = "/"):
     """Serve ``directory`` on 127.0.0.1 (free port); yields the base URL ending in '/'.
-    ``compress=True``: gzip text responses for clients that accept it (for the audit)."""
-    handler = functools.partial(_CompressingHandler if compress else _QuietHandler, directory=str(directory))
+    ``compress=True``: gzip text responses for clients that accept it (for the audit).
+    ``base_path``: serve the folder below this path (e.g. /erkrath/pr-preview/pr-7/); the base URL
+    yielded includes it. A missing file anywhere gets the folder's 404.html."""
+    base_path = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
+    handler_class = type("Handler", (_CompressingHandler if compress else _QuietHandler,), {"base_path": base_path})
+    handler = functools.partial(handler_class, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        yield f"http://127.0.0.1:{server.server_address[1]}{base_path}"
     finally:
         server.shutdown()
         server.server_close()

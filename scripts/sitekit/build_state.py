@@ -28,6 +28,7 @@ class BuildState:
     slots: dict[str, Slots] = field(default_factory=dict)   # per page, from markdown to content
     not_found_html: str | None = None
     errors: str = ""            # while serving: the German report every page shows instead
+    preview: bool = False                                   # a pull-request preview (SITE_PREVIEW)
     cache: dict = field(default_factory=dict)               # per-language results reused by every page
 
     def ui(self, code: str) -> dict[str, str]:
@@ -45,6 +46,12 @@ def current_language(config) -> str:
 def is_first_pass(config) -> bool:
     plugin = i18n(config)
     return not plugin.building and plugin.current_language == plugin.default_language
+
+
+def is_preview(config) -> bool:
+    """The build is a pull-request preview: ``extra.preview`` in mkdocs.yml (env SITE_PREVIEW) is true."""
+    value = (config.extra or {}).get("preview", False)
+    return value is True or str(value).strip().lower() in {"true", "1", "yes", "on"}
 
 
 def is_last_pass(config) -> bool:
@@ -65,7 +72,7 @@ def start(config) -> BuildState:
     while serving, the server keeps running and every page shows the report."""
     site = Site.from_mkdocs_config(config)
     errors, data = check_all(site)
-    state = BuildState(site=site, data=data)
+    state = BuildState(site=site, data=data, preview=is_preview(config))
     if errors:
         if not console.serving():
             raise Abort(report(errors))

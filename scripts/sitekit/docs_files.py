@@ -22,6 +22,7 @@ OWN_ASSETS = {
     "assets/javascripts/offline.js",
     "assets/javascripts/offline-worker.js",
     "assets/javascripts/workers/search-on-demand.js",
+    "assets/javascripts/not-found.js",
 }
 MAX_BYTES = {".md": 200_000, ".pdf": 50_000_000, ".png": 2_000_000, ".jpg": 2_000_000, ".jpeg": 2_000_000,
              ".webp": 2_000_000, ".svg": 200_000}

@@ -121,6 +121,7 @@ def page_context(state: BuildState, code: str, page, site_url: str) -> dict:
     context["flyer"] = flyer_codes(state, code, rel_path, base) if is_offer_path(rel_path) else []
     context["offline_size"] = (escaped(fill(state.ui(code)["offline_size"], size="\0")).replace("\0", Markup(SIZE_MARKER))
                                if rel_path == "index.md" else "")
+    context.update(preview_context(state, code))
     stand = page.meta.get("stand")
     context["stand_text"] = escaped(fill(state.ui(code)["stand"], date=format_long_date(stand, code))) if stand else ""
     if code not in translated:
@@ -176,6 +177,17 @@ def language_hints(state: BuildState) -> list[tuple[Language, str, str]]:
             (lang, escaped(state.ui(lang.code)["language_hint"]), escaped(state.ui(lang.code)["language_hint_close"]))
             for lang in state.site.languages]
     return state.cache["language_hints"]
+
+
+def preview_context(state: BuildState, code: str) -> dict:
+    """Template values of a pull-request preview: noindex and the banner in German and the page's
+    language (each with lang and dir); nothing for the public site."""
+    if not state.preview:
+        return {}
+    site = state.site
+    codes = list(dict.fromkeys([SOURCE_LANGUAGE, code]))
+    banner = [(site.language(c) if c in site.codes else site.source, escaped(state.ui(c)["preview_banner"])) for c in codes]
+    return {"site_preview": True, "preview_banner": banner}
 
 
 def footer_targets(state: BuildState, code: str) -> list[tuple[str, str]]:

@@ -27,11 +27,17 @@ def sitemap_xml(site_url: str, site: Site) -> str:
             + "\n".join(entries) + "\n</urlset>\n")
 
 
-def write_sitemap(site_dir: str | Path, site_url: str, site: Site) -> None:
+def write_sitemap(site_dir: str | Path, site_url: str, site: Site, preview: bool = False) -> None:
+    """The public site gets one sitemap.xml (+ .gz); a pull-request preview gets none at all, so
+    that no search engine learns its addresses from it."""
     site_dir = Path(site_dir)
-    xml = sitemap_xml(site_url, site)
-    (site_dir / "sitemap.xml").write_text(xml, encoding="utf-8")
-    (site_dir / "sitemap.xml.gz").write_bytes(gzip.compress(xml.encode("utf-8"), mtime=0))
+    if preview:
+        (site_dir / "sitemap.xml").unlink(missing_ok=True)
+        (site_dir / "sitemap.xml.gz").unlink(missing_ok=True)
+    else:
+        xml = sitemap_xml(site_url, site)
+        (site_dir / "sitemap.xml").write_text(xml, encoding="utf-8")
+        (site_dir / "sitemap.xml.gz").write_bytes(gzip.compress(xml.encode("utf-8"), mtime=0))
     for lang in site.languages:  # per-language copies the i18n plugin leaves behind would lack x-default
         if lang.url_prefix:
             for name in ("sitemap.xml", "sitemap.xml.gz"):
