@@ -19,6 +19,8 @@ SOURCE_LANGUAGE = "de"
 # Afghan month names (fa_AF: نومبر, not the Iranian نوامبر); Arabic readers from Syria and Iraq
 # the Levantine names (ar_SY: تشرين الثاني, not the Egyptian نوفمبر).
 DATE_LOCALES = {"en": "en_GB", "fa": "fa_AF", "ar": "ar_SY"}
+# Eritrean readers write the day first ("27 ሕዳር 2026"); CLDR's ti long format is US-style.
+DATE_PATTERNS = {"ti": "d MMMM y"}
 
 
 @functools.lru_cache(maxsize=64)
@@ -57,4 +59,4 @@ class Language:
 def format_long_date(value: dt.date, code: str) -> str:
     """A date the way readers of ``code`` write it (CLDR via Babel), e.g. 27. November 2026."""
     locale = DATE_LOCALES.get(code) or babel_locale(code) or "en_GB"
-    return format_date(value, format="long", locale=locale)
+    return format_date(value, format=DATE_PATTERNS.get(code, "long"), locale=locale)
