@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the browser, HTML and workflow tests need, once: Debian's Chromium and a
-# Java runtime (for the Nu HTML Checker), and the pinned npm packages in package.json.
+# Installs what the browser, HTML and workflow tests need, once: Debian's Chromium, a
+# Java runtime (for the Nu HTML Checker), zbar (QR codes), and the pinned npm packages in package.json.
 # Safe to run again; does nothing when everything is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +12,8 @@ if [[ -z "${CHROME_PATH:-}" ]] && ! command -v chromium >/dev/null 2>&1 && ! com
   need_apt+=(chromium)
 fi
 command -v java >/dev/null 2>&1 || need_apt+=(default-jre-headless)
+# zbarimg decodes the QR codes of the printed flyers (tests/test_reach_browser.py)
+command -v zbarimg >/dev/null 2>&1 || need_apt+=(zbar-tools)
 # (no grep -q: with pipefail, fc-list would die of SIGPIPE and the check would fail)
 fc-list 2>/dev/null | grep -i "Noto Naskh Arabic" >/dev/null || need_apt+=(fonts-noto-core)
 if ((${#need_apt[@]})); then

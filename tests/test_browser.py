@@ -281,21 +281,15 @@ def test_focus_is_always_visible(desktop, phone, base_url, prefix):
 
 
 @pytest.mark.parametrize("prefix, target", [("", "ar"), ("ar/", "de"), ("en/", "uk")])
-def test_language_switcher_by_keyboard(desktop, base_url, prefix, target):
+def test_language_bar_by_keyboard(desktop, base_url, prefix, target):
+    """The language bar comes right after the skip link; each language is a visible link with focus ring."""
     page = desktop
     page.goto(base_url + prefix + "angebote/integrationskurs/")
-    expected = page.locator(f".md-select__link[hreflang={target}]").get_attribute("href")
-    assert not _shown(page, f".md-select__link[hreflang={target}]")
-    _tab_until(page, lambda i: page.evaluate("() => !!document.activeElement.closest('.site-languages button')"))
-    _tab_until(page, lambda i: i["hreflang"] == target, limit=10)
-    page.wait_for_timeout(400)  # the dropdown fades in
-    info = _focused(page)
-    assert info["visible"], f"language link focused but not visible: {info}"
-    assert _shown(page, f".md-select__link[hreflang={target}]")
+    info = _tab_until(page, lambda i: i["hreflang"] == target, limit=12)
+    assert info["visible"] and (info["outline"] or info["shadow"]), f"language link focused but not visible: {info}"
     wanted = base_url + ("" if target == "de" else target + "/") + "angebote/integrationskurs/"
     page.keyboard.press("Enter")
     page.wait_for_url(wanted, timeout=5000)
-    assert page.url == wanted, (page.url, expected)
     assert page.locator("html").get_attribute("lang") == target
 
 
@@ -508,27 +502,16 @@ def _in_viewport(locator) -> bool:
 
 
 @pytest.mark.parametrize("prefix", ["", "ar/"])
-def test_without_javascript_language_switcher_and_footer_languages(no_js, base_url, prefix):
+def test_without_javascript_language_bar(no_js, base_url, prefix):
     page = no_js(DESKTOP)
     start = base_url + prefix + "angebote/integrationskurs/"
     page.goto(start)
-    # Header dropdown: opens on hover and on keyboard focus (CSS only).
-    target = "en" if prefix else "ar"
-    option = page.locator(f".md-select__link[hreflang={target}]")
-    assert not _shown(page, f".md-select__link[hreflang={target}]")
-    page.locator(".site-languages button").hover()
-    page.wait_for_timeout(400)  # fades in
-    assert _shown(page, f".md-select__link[hreflang={target}]")
-    option.click()
-    page.wait_for_load_state()
-    assert page.url == base_url + target + "/angebote/integrationskurs/"
-    # Footer: every language as a plain link to the same page.
-    page.goto(start)
-    footer_links = page.locator(".site-footer__languages a")
-    assert footer_links.count() == len(SITE.languages)
-    for i in range(footer_links.count()):
-        code = footer_links.nth(i).get_attribute("hreflang")
-        page.locator(f".site-footer__languages a[hreflang={code}]").click()
+    links = page.locator("nav.site-languages li > a")
+    assert links.count() == len(SITE.languages)
+    for i in range(links.count()):
+        code = links.nth(i).get_attribute("hreflang")
+        assert links.nth(i).is_visible()
+        page.locator(f"nav.site-languages a[hreflang={code}]").click()
         page.wait_for_load_state()
         expected = base_url + ("" if code == "de" else code + "/") + "angebote/integrationskurs/"
         assert page.url == expected

@@ -28,10 +28,10 @@ def test_languages_are_configured():
 def test_switcher_lists_every_language_and_links_to_the_same_page(site, lang):
     for rel_path in german_pages():
         path = built_page(site, lang.url_prefix, rel_path)
-        links = soup(path).select(".md-select__link")
+        links = soup(path).select("nav.site-languages li > a")
         assert [a.get_text(strip=True) for a in links] == [other.name for other in LANGUAGES], path
         for a, other in zip(links, LANGUAGES):
-            assert a["lang"] == other.code and a["hreflang"] == other.code
+            assert a["lang"] == other.code and a["hreflang"] == other.code and a["dir"] == other.direction
             assert _resolve(path, site, a["href"]) == built_page(site, other.url_prefix, rel_path), (path, a["href"])
         current = [a["lang"] for a in links if a.get("aria-current")]
         assert current == [lang.code]

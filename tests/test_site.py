@@ -97,7 +97,7 @@ def test_links_page_renders_every_entry_of_the_data_file(site):
         assert anchor["href"] == link.url
         assert link.name["de"] in anchor.get_text()
         # visible mark (icon) and a text for screen readers
-        assert anchor.select_one("svg.external-mark") is not None
+        assert anchor.select_one(".external-mark[aria-hidden=true]") is not None
         assert anchor.select_one(".visually-hidden").get_text(strip=True) == "(andere Website)"
         assert item.select_one(".link-item__description").get_text(strip=True) == link.description["de"]
         if link.languages:
@@ -163,3 +163,37 @@ def test_html_lang_and_skip_link(site):
         assert html.html["lang"] == lang.code and html.html["dir"] == lang.direction, path
         skip = html.select_one("a.md-skip")
         assert skip is not None and html.select_one(skip["href"]) is not None, path
+
+
+def test_offline_manifest_per_language_lists_its_own_pages_shared_assets_and_hashes(site):
+    """offline/<lang>.json: the language's pages and files (existing, with the right size and hash),
+    never another language's pages; the worker at the site root; an offline page per language."""
+    import hashlib
+    import json
+
+    assert (site / "sw.js").is_file() and not (site / "assets" / "javascripts" / "offline-worker.js").exists()
+    versions = set()
+    for lang in SITE.languages:
+        manifest = json.loads((site / "offline" / f"{lang.code}.json").read_text(encoding="utf-8"))
+        paths = [path for path, _, _ in manifest["files"]]
+        assert manifest["language"] == lang.code and manifest["prefix"] == lang.url_prefix
+        for rel_path in german_pages():
+            assert SITE.site_path(lang.code, rel_path) in paths
+        others = [other for other in SITE.languages if other.code != lang.code and other.url_prefix]
+        assert not [p for p in paths if any(p.startswith(other.url_prefix) for other in others)], lang.code
+        assert f"{lang.url_prefix}search/search_index.json" in paths
+        assert f"offline/{lang.code}.html" in paths
+        assert any(p.startswith("assets/javascripts/bundle.") for p in paths)
+        assert any(p.startswith("assets/javascripts/workers/search-on-demand.js?worker=search.") for p in paths)
+        for path, size, digest in manifest["files"]:
+            file = site / path.split("?")[0]
+            file = file / "index.html" if path == "" or path.endswith("/") else file
+            data = file.read_bytes()
+            assert (len(data), hashlib.sha256(data).hexdigest()[:16]) == (size, digest), path
+        assert manifest["version"] == hashlib.sha256(json.dumps(manifest["files"]).encode()).hexdigest()[:16]
+        versions.add(manifest["version"])
+        offline_page = soup(site / "offline" / f"{lang.code}.html")
+        assert offline_page.html["lang"] == lang.code and offline_page.html["dir"] == lang.direction
+        start = (built_page(site, lang.url_prefix, "index.md")).read_text(encoding="utf-8")
+        assert "<!--offline-size-->" not in start and 'class="site-offline"' in start
+    assert len(versions) == len(SITE.languages)

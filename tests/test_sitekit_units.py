@@ -136,3 +136,44 @@ def test_search_index_split_per_language(tmp_path):
 def test_ltr_units_in_rtl_text_are_isolated_without_sentence_punctuation(html, expected):
     from sitekit.bidi import isolate_ltr_runs
     assert isolate_ltr_runs(html) == expected
+
+
+# ---------------------------------------------------------------- Material internals (material_compat)
+
+def test_installed_material_matches_what_the_site_assumes():
+    from sitekit import material_compat
+
+    assert material_compat.problems() == []
+
+
+def test_bundle_patches_apply_once_and_fail_loudly_when_material_changes():
+    from sitekit import material_compat
+
+    bundle = next((material_compat.templates_dir() / "assets" / "javascripts").glob("bundle.*.min.js"))
+    text = bundle.read_text(encoding="utf-8")
+    patched = material_compat.patch_bundle_text(text)
+    assert material_compat.SEARCH_INDEX_ON_DEMAND in patched and material_compat.SEARCH_INDEX_AT_LOAD not in patched
+    assert material_compat.HIGHLIGHT_INDEX_ON_DEMAND in patched
+    assert material_compat.patch_bundle_text(patched) == patched  # a second build pass changes nothing
+    changed = text.replace(material_compat.SEARCH_INDEX_AT_LOAD, 'L($(location.protocol!=="file:"),Xe("search"))')
+    with pytest.raises(material_compat.MaterialChanged, match="setupSearchWorker"):
+        material_compat.patch_bundle_text(changed)
+
+
+def test_search_worker_config_names_material_worker_without_a_hand_written_hash():
+    from sitekit import material_compat
+
+    config = material_compat.search_worker_config()
+    shim, worker = config.split("?worker=")
+    assert shim == material_compat.SEARCH_WORKER_SHIM
+    assert "workers/" + worker == material_compat.search_worker_path().split("javascripts/", 1)[1]
+    from sitekit.site import REPOSITORY
+
+    assert (REPOSITORY / "docs" / shim).is_file()
+
+
+def test_compact_html_drops_indentation_but_keeps_preformatted_text():
+    from sitekit.page_build import compact_html
+
+    html = "<ul>\n    <li>a</li>\n\n    <li>b</li>\n</ul>\n<pre>  x\n    y\n</pre>\n  <textarea>\n  t\n</textarea>"
+    assert compact_html(html) == "<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n<pre>  x\n    y\n</pre>\n<textarea>\n  t\n</textarea>"

@@ -4,18 +4,18 @@ import mkdocs.plugins
 import sitekit_path  # noqa: F401 - makes sitekit importable
 
 from sitekit import build_state
-from sitekit.material_compat import patch_bundle, search_worker_path
+from sitekit.material_compat import patch_bundle, search_worker_config
 
 
 @mkdocs.plugins.event_priority(-200)
 def on_page_context(context, page, config, nav):
-    context["search_worker"] = search_worker_path()
+    context["search_worker"] = search_worker_config()
     return context
 
 
 @mkdocs.plugins.event_priority(-200)
 def on_template_context(context, template_name, config):
-    context["search_worker"] = search_worker_path()
+    context["search_worker"] = search_worker_config()
     return context
 
 

@@ -4,7 +4,7 @@ import mkdocs.plugins
 import sitekit_path  # noqa: F401 - makes sitekit importable
 
 from sitekit import build_state, console
-from sitekit.page_build import html_with_direction, page_context
+from sitekit.page_build import compact_html, html_with_direction, page_context
 
 
 @mkdocs.plugins.event_priority(-200)  # after the i18n plugin's page context
@@ -20,4 +20,4 @@ def on_post_page(output, page, config):
     state = build_state.of(config)
     if state.errors:
         return console.error_page(state.errors)
-    return html_with_direction(output, state.site.language(build_state.current_language(config)))
+    return compact_html(html_with_direction(output, state.site.language(build_state.current_language(config))))

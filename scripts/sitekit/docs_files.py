@@ -18,6 +18,10 @@ from .errors import ContentError
 OWN_ASSETS = {
     "assets/stylesheets/site.css",
     "assets/javascripts/md-scope.js",
+    "assets/javascripts/language-hint.js",
+    "assets/javascripts/offline.js",
+    "assets/javascripts/offline-worker.js",
+    "assets/javascripts/workers/search-on-demand.js",
 }
 MAX_BYTES = {".md": 200_000, ".pdf": 50_000_000, ".png": 2_000_000, ".jpg": 2_000_000, ".jpeg": 2_000_000,
              ".webp": 2_000_000, ".svg": 200_000}

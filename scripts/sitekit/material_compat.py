@@ -9,6 +9,9 @@ overrides/ assume, and says what to re-check after an update:
 - the hashed file name of the search worker (taken from the installed package, never
   written by hand);
 - the selector in the JavaScript bundle that switches off the language helper;
+- search on demand: the bundle patch that fetches the search index only when the reader
+  opens the search, and what our worker shim (docs/assets/javascripts/workers/) assumes
+  about Material's search worker;
 - the lunr stemmers that ship with Material.
 """
 
@@ -28,7 +31,6 @@ FORKS = {
     "partials/toc.html": ("partials/toc.html", "fde48f583563364b"),
     "partials/javascripts/base.html": ("partials/javascripts/base.html", "d6113712bc4deb30"),
     "partials/javascripts/content.html": ("partials/javascripts/content.html", "3722e156f0f6339d"),
-    "partials/alternate.html": ("partials/alternate.html", "572b1d4dae611aa5"),
     # frame.html copies base.html's config block; main.html and 404.html filter base.html's markup
     "partials/frame.html": ("base.html", "a919e32d2225e09e"),
 }
@@ -37,6 +39,31 @@ FORKS = {
 # STACK.md). We keep the hreflang links for search engines and turn the helper off.
 BUNDLE_SELECTOR = 'M("link[rel=alternate]")'
 BUNDLE_SELECTOR_OFF = 'M("link[rel=alternate][data-md-switch]")'
+
+# Search on demand (issue #16): most readers never search, yet Material starts its search worker
+# and fetches the language's index (and the worker its lunr stemmer) on every page load.
+# 1. Index: Material's setupSearchWorker() (integrations/search/worker/_/index.ts) subscribes to the
+#    index once `merge(of(location.protocol !== "file:"), watchToggle("search"))` is true, i.e. at
+#    once over http(s), and only when the search opens for file:// pages. The patch makes it behave
+#    as for file:// everywhere: the index is fetched when the search toggle turns on, which Material
+#    does when the search field gets focus (click, tap, "/", "s", "f", ?q= deep link). Keys typed
+#    before the index arrives are kept: mountSearchQuery() sends the latest query when the worker
+#    reports READY.
+#    The "search.highlight" feature subscribes to the index at load too (mountSearchHiglight():
+#    combineLatest([index$, location$ with ?h=])); patched to fetch the index only for a page opened
+#    from a search result (?h=...): location$.pipe(startWith, filter, switchMap(url => index$ + url)).
+# 2. Worker: the "search" URL in the page's __config points to our shim
+#    (SEARCH_WORKER_SHIM), which loads Material's worker with importScripts() when the first message
+#    (the index, see 1.) arrives and hands that message on. The shim lives next to Material's worker,
+#    so the worker's relative stemmer paths ("../lunr/min/...") still resolve.
+SEARCH_INDEX_AT_LOAD = 'L($(location.protocol!=="file:"),Je("search"))'
+SEARCH_INDEX_ON_DEMAND = 'L($(!1),Je("search"))'
+HIGHLIGHT_INDEX_AT_LOAD = 'z([t,r.pipe(Q(we()),g(o=>!!o.searchParams.get("h")))])'
+HIGHLIGHT_INDEX_ON_DEMAND = 'r.pipe(Q(we()),g(o=>!!o.searchParams.get("h")),b(o=>t.pipe(m(n=>[n,o]))))'
+SEARCH_WORKER_SHIM = "assets/javascripts/workers/search-on-demand.js"
+# What the shim needs from Material's worker: a "message" listener (it re-dispatches the first
+# message to it) and stemmers loaded relative to the worker's folder.
+WORKER_ASSUMPTIONS = ('addEventListener("message",', '"../lunr"')
 
 
 class MaterialChanged(Exception):
@@ -64,18 +91,56 @@ def search_worker_path() -> str:
     return f"assets/javascripts/workers/{workers[0].name}"
 
 
+def search_worker_config() -> str:
+    """The "search" entry of the page config: our shim, told which Material worker to load on demand."""
+    return f"{SEARCH_WORKER_SHIM}?worker={search_worker_path().rsplit('/', 1)[1]}"
+
+
+def lunr_files(code: str) -> list[str]:
+    """What Material's worker loads for a language's stemmer, below the site root (none for English
+    and for languages searched without stemming)."""
+    if code == "en" or not lunr_has_stemmer(code):
+        return []
+    return ["assets/javascripts/lunr/min/lunr.stemmer.support.min.js", f"assets/javascripts/lunr/min/lunr.{code}.min.js"]
+
+
 def lunr_has_stemmer(code: str) -> bool:
     return code == "en" or (templates_dir() / "assets" / "javascripts" / "lunr" / "min" / f"lunr.{code}.min.js").exists()
 
 
+BUNDLE_PATCHES = (
+    (BUNDLE_SELECTOR, BUNDLE_SELECTOR_OFF,
+     "Material's language-switch helper changed; update BUNDLE_SELECTOR"),
+    (SEARCH_INDEX_AT_LOAD, SEARCH_INDEX_ON_DEMAND,
+     "Material's setupSearchWorker() changed (search index fetched at page load); re-check how it subscribes "
+     "to the index and update SEARCH_INDEX_AT_LOAD / SEARCH_INDEX_ON_DEMAND"),
+    (HIGHLIGHT_INDEX_AT_LOAD, HIGHLIGHT_INDEX_ON_DEMAND,
+     "Material's mountSearchHiglight() changed (search index fetched at page load); re-check it and update "
+     "HIGHLIGHT_INDEX_AT_LOAD / HIGHLIGHT_INDEX_ON_DEMAND"),
+)
+
+
+def patch_bundle_text(text: str, name: str = "bundle") -> str:
+    """The bundle with every patch applied once; MaterialChanged if a patched spot is not found exactly once."""
+    for original, patched, hint in BUNDLE_PATCHES:
+        count = text.count(original)
+        if count == 1:
+            text = text.replace(original, patched)
+        elif count or text.count(patched) != 1:
+            raise MaterialChanged(f"{name}: {hint} in scripts/sitekit/material_compat.py "
+                                  f"(found {count} times, expected once)")
+    return text
+
+
 def patch_bundle(site_dir: str | Path) -> None:
-    for bundle in (Path(site_dir) / "assets" / "javascripts").glob("bundle.*.min.js"):
+    bundles = list((Path(site_dir) / "assets" / "javascripts").glob("bundle.*.min.js"))
+    if len(bundles) != 1:
+        raise MaterialChanged(f"expected one Material bundle in {site_dir}, found {len(bundles)}")
+    for bundle in bundles:
         text = bundle.read_text(encoding="utf-8")
-        if BUNDLE_SELECTOR in text:
-            bundle.write_text(text.replace(BUNDLE_SELECTOR, BUNDLE_SELECTOR_OFF), encoding="utf-8")
-        elif BUNDLE_SELECTOR_OFF not in text:
-            raise MaterialChanged(f"{bundle}: Material's language-switch helper changed; update BUNDLE_SELECTOR "
-                                  "in scripts/sitekit/material_compat.py")
+        patched = patch_bundle_text(text, str(bundle))
+        if patched != text:
+            bundle.write_text(patched, encoding="utf-8")
 
 
 def problems() -> list[str]:
@@ -98,6 +163,16 @@ def problems() -> list[str]:
     except MaterialChanged as error:
         found.append(str(error))
     bundles = list((templates / "assets" / "javascripts").glob("bundle.*.min.js"))
-    if not any(BUNDLE_SELECTOR in bundle.read_text(encoding="utf-8") for bundle in bundles):
-        found.append("The language-switch helper's selector is not in Material's bundle: update BUNDLE_SELECTOR.")
+    for original, _, hint in BUNDLE_PATCHES:
+        if sum(bundle.read_text(encoding="utf-8").count(original) for bundle in bundles) != 1:
+            found.append(f"Material's bundle: {hint}.")
+    try:
+        worker = (templates / search_worker_path()).read_text(encoding="utf-8")
+    except MaterialChanged:
+        worker = ""
+    for assumption in WORKER_ASSUMPTIONS:
+        if worker and assumption not in worker:
+            found.append(f"Material's search worker no longer contains {assumption}: re-check "
+                         f"docs/{SEARCH_WORKER_SHIM} (it re-dispatches the first message and must sit in the "
+                         "worker's folder).")
     return found
