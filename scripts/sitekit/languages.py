@@ -14,6 +14,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 
 SOURCE_LANGUAGE = "de"
+EASY_LANGUAGE = "de-x-ls"  # Leichte Sprache: German for readers who need it easy (a language of its own here)
 # CLDR locale for dates where the language's default is not what our readers expect: English
 # readers in Germany expect "27 November 2026", not the US "November 27, 2026"; Dari readers
 # Afghan month names (fa_AF: نومبر, not the Iranian نوامبر); Arabic readers from Syria and Iraq
@@ -32,6 +33,11 @@ def babel_locale(code: str) -> Locale | None:
         except (ValueError, UnknownLocaleError):
             continue
     return None
+
+
+def number_locale(code: str) -> Locale:
+    """The CLDR locale for numbers and plural rules of a language (English where CLDR has none)."""
+    return babel_locale(code) or Locale.parse("en")
 
 
 @functools.lru_cache(maxsize=64)
