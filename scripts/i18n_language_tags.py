@@ -24,10 +24,25 @@ LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 
 
 def widen_locale_check() -> None:
-    from mkdocs_static_i18n import config
+    """The i18n plugin's locale checks accept BCP 47 tags (config validation and folder detection),
+    and its navigation finds the folder of a tag with hyphens ("de-x-ls" is titled "De x ls")."""
+    from mkdocs_static_i18n import config, folder
 
-    if config.RE_LOCALE.pattern != LANGUAGE_TAG.pattern:
-        config.RE_LOCALE = LANGUAGE_TAG
+    config.RE_LOCALE = folder.RE_LOCALE = LANGUAGE_TAG
+    if not getattr(folder.reconfigure_navigation, "language_tags", False):
+        original = folder.reconfigure_navigation
+
+        def reconfigure_navigation(i18n_plugin, nav):
+            from mkdocs.utils import dirname_to_title
+
+            for locale in (i18n_plugin.current_language, i18n_plugin.default_language):
+                for section in nav.items:
+                    if section.is_top_level and section.is_section and section.title == dirname_to_title(locale):
+                        section.title = locale.capitalize()
+            return original(i18n_plugin, nav)
+
+        reconfigure_navigation.language_tags = True
+        folder.reconfigure_navigation = reconfigure_navigation
 
 
 def problems() -> list[str]:
@@ -39,8 +54,12 @@ def problems() -> list[str]:
     if version != I18N_VERSION:
         found.append(f"mkdocs-static-i18n {version} is installed, this plugin was written for {I18N_VERSION}: check "
                      "whether it still validates locales with config.RE_LOCALE (or accepts BCP 47 tags by itself).")
-    if not hasattr(config, "RE_LOCALE"):
-        found.append("mkdocs_static_i18n.config.RE_LOCALE is gone: the locale check moved; update widen_locale_check().")
+    from mkdocs_static_i18n import folder
+
+    if not hasattr(config, "RE_LOCALE") or not hasattr(folder, "RE_LOCALE"):
+        found.append("mkdocs_static_i18n's RE_LOCALE is gone: the locale check moved; update widen_locale_check().")
+    if not hasattr(folder, "reconfigure_navigation"):
+        found.append("mkdocs_static_i18n.folder.reconfigure_navigation is gone: update widen_locale_check().")
     return found
 
 

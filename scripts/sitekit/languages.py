@@ -14,11 +14,14 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 
 SOURCE_LANGUAGE = "de"
+EASY_LANGUAGE = "de-x-ls"  # Leichte Sprache: German for readers who need it easy (a language of its own here)
 # CLDR locale for dates where the language's default is not what our readers expect: English
 # readers in Germany expect "27 November 2026", not the US "November 27, 2026"; Dari readers
 # Afghan month names (fa_AF: نومبر, not the Iranian نوامبر); Arabic readers from Syria and Iraq
 # the Levantine names (ar_SY: تشرين الثاني, not the Egyptian نوفمبر).
 DATE_LOCALES = {"en": "en_GB", "fa": "fa_AF", "ar": "ar_SY"}
+# Eritrean readers write the day first ("27 ሕዳር 2026"); CLDR's ti long format is US-style.
+DATE_PATTERNS = {"ti": "d MMMM y"}
 
 
 @functools.lru_cache(maxsize=64)
@@ -30,6 +33,11 @@ def babel_locale(code: str) -> Locale | None:
         except (ValueError, UnknownLocaleError):
             continue
     return None
+
+
+def number_locale(code: str) -> Locale:
+    """The CLDR locale for numbers and plural rules of a language (English where CLDR has none)."""
+    return babel_locale(code) or Locale.parse("en")
 
 
 @functools.lru_cache(maxsize=64)
@@ -57,4 +65,4 @@ class Language:
 def format_long_date(value: dt.date, code: str) -> str:
     """A date the way readers of ``code`` write it (CLDR via Babel), e.g. 27. November 2026."""
     locale = DATE_LOCALES.get(code) or babel_locale(code) or "en_GB"
-    return format_date(value, format="long", locale=locale)
+    return format_date(value, format=DATE_PATTERNS.get(code, "long"), locale=locale)

@@ -31,8 +31,9 @@ REGISTRY: dict[str, Placeholder] = {p.name: p for p in (
     Placeholder("adresse", "contact", True, "<!-- daten: adresse integration -->"),
     Placeholder("telefon", "contact", True, "<!-- daten: telefon integration -->"),
     Placeholder("glossar", None, False, "<!-- daten: glossar -->"),
+    Placeholder("leichte-sprache", None, False, "<!-- daten: leichte-sprache -->"),
 )}
-PATTERN = re.compile(r"<!--\s*daten:\s*(?P<name>[a-z]+)(?:\s+(?P<arg>[a-z0-9-]+))?\s*-->")
+PATTERN = re.compile(r"<!--\s*daten:\s*(?P<name>[a-z]+(?:-[a-z]+)*)(?:\s+(?P<arg>[a-z0-9-]+))?\s*-->")
 LOOKS_LIKE = re.compile(r"<!--(?:(?!-->).)*?\bdaten\b(?:(?!-->).)*?(?:-->|$)", re.I | re.S)
 CONTACT_FIELDS = {"email": "email", "adresse": "address", "telefon": "phone"}
 

@@ -8,13 +8,12 @@ from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING
 
-from babel import Locale
 from babel.numbers import format_decimal
 from mkdocs.utils import get_relative_url
 
 from .data import Contact, LinkGroup, pick
 from .documents import DOCUMENT_TYPES, DOCUMENTS_URL, DocumentEntry, DocumentState
-from .languages import SOURCE_LANGUAGE, format_long_date, text_direction
+from .languages import EASY_LANGUAGE, SOURCE_LANGUAGE, babel_locale, format_long_date, number_locale, text_direction
 from .pages import icon_file, is_offer_path
 from .strings import fill
 from .translation import MACHINE, MISSING, OUTDATED, REVIEWED
@@ -56,6 +55,8 @@ def placeholder_html(found, context: DataContext) -> str:
                          lambda file: context.href(DOCUMENTS_URL + file))
     if found.name == "glossar":
         return glossary_list(data.glossary, context.text_code)
+    if found.name == "leichte-sprache":
+        return easy_pages(context)
     contact = data.contacts.get(found.arg)
     if contact is None:
         return ""
@@ -89,6 +90,19 @@ def _text(texts: dict[str, str] | None, language: str, tag: str = "span", css: s
     text, real_language = pick(texts, language)
     class_attr = f' class="{css}"' if css else ""
     return f"<{tag}{class_attr}{_lang_attrs(real_language, language)}>{escape(text)}</{tag}>"
+
+
+def easy_pages(context: "DataContext") -> str:
+    """Links to every page in Leichte Sprache, titled in Leichte Sprache, in menu order."""
+    site = context.site
+    items = []
+    pages = sorted(site.pages(EASY_LANGUAGE), key=lambda rel: (rel.count("/"), rel != "index.md",
+                   site.page_meta(SOURCE_LANGUAGE, rel).get("order") or 1000, rel))
+    for rel_path in pages:
+        title = str(site.page(EASY_LANGUAGE, rel_path).meta.get("title", rel_path))
+        href = context.href(site.site_path(EASY_LANGUAGE, rel_path))
+        items.append(f'<li><a href="{escape(href)}" hreflang="{EASY_LANGUAGE}">{escape(title)}</a></li>')
+    return f'<ul class="easy-pages" lang="{EASY_LANGUAGE}" dir="ltr">{"".join(items)}</ul>' if items else ""
 
 
 def glossary_list(terms, language: str) -> str:
@@ -148,7 +162,8 @@ def offer_cards(offers: list[OfferCard], language: str) -> str:
 def language_name(code: str) -> str:
     """A language's own name in its own script (e.g. العربية), as its speakers look for it."""
     try:
-        name = Locale.parse(code).get_display_name(code) or code
+        locale = babel_locale(code)
+        name = (locale.get_display_name(locale) if locale else None) or code
     except (ValueError, LookupError):
         return code
     return name[:1].upper() + name[1:]
@@ -191,8 +206,8 @@ def _dir(code: str) -> str:
 def file_size(size: int, language: str) -> str:
     """Human size with the language's decimal sign: 1,2 MB in German, 1.2 MB in English."""
     if size >= 1_000_000:
-        return f"{format_decimal(size / 1_000_000, '#,##0.0', locale=language)}\u00a0MB"
-    return f"{format_decimal(max(size / 1000, 0.1), '#,##0.0', locale=language)}\u00a0kB"
+        return f"{format_decimal(size / 1_000_000, '#,##0.0', locale=number_locale(language))}\u00a0MB"
+    return f"{format_decimal(max(size / 1000, 0.1), '#,##0.0', locale=number_locale(language))}\u00a0kB"
 
 
 def documents(entries: list[DocumentEntry], states: dict[str, DocumentState], language: str,
@@ -201,7 +216,7 @@ def documents(entries: list[DocumentEntry], states: dict[str, DocumentState], la
         return f'<p class="documents-none">{escape(strings["documents_none"])}</p>'
     # Page count: "document_pages_one" where the language's CLDR plural rule says "one", else "_other".
     # Languages with more forms (ar, ru, uk) word "_other" so that it fits every number (e.g. "12 стр.").
-    plural = Locale.parse(language).plural_form
+    plural = number_locale(language).plural_form
     items = []
     for entry in entries:
         state = states.get(entry.id)
@@ -209,7 +224,7 @@ def documents(entries: list[DocumentEntry], states: dict[str, DocumentState], la
         details = [label]
         if state and state.pages:
             key = "document_pages_one" if plural(state.pages) == "one" else "document_pages_other"
-            details.append(fill(strings[key], count=format_decimal(state.pages, locale=language)))
+            details.append(fill(strings[key], count=format_decimal(state.pages, locale=number_locale(language))))
         if state:
             details.append(file_size(state.size, language))
         date = entry.date or (state.date if state else None)  # the manifest's date first, else the PDF's

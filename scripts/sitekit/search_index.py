@@ -29,8 +29,9 @@ def split_search_index(site_dir: str | Path, languages: tuple[Language, ...]) ->
             docs_by_language[owner].append(doc)
     for lang in languages:
         docs = [{**doc, "location": doc["location"][len(lang.url_prefix):]} for doc in docs_by_language[lang.code]]
-        stemmer = lunr_has_stemmer(lang.code)
-        config = {**combined["config"], "lang": [lang.code if stemmer else "en"]}
+        base = lang.code.split("-")[0]  # Leichte Sprache (de-x-ls) is German for the stemmer
+        stemmer = lunr_has_stemmer(base)
+        config = {**combined["config"], "lang": [base if stemmer else "en"]}
         if stemmer:
             config.pop("pipeline", None)
         else:
