@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from sitekit.errors import ContentError  # noqa: E402
 from sitekit.files import write_text_atomically  # noqa: E402
-from sitekit.languages import SOURCE_LANGUAGE, babel_locale, text_direction  # noqa: E402
+from sitekit.languages import EASY_LANGUAGE, SOURCE_LANGUAGE, babel_locale, text_direction  # noqa: E402
 from sitekit.pages import is_offer_path  # noqa: E402
 from sitekit.placeholders import PATTERN as PLACEHOLDER  # noqa: E402
 from sitekit.site import REPOSITORY, Site  # noqa: E402
@@ -135,8 +135,14 @@ class Report:
 
 # ---------------------------------------------------------------------------- rendering (plain functions)
 
+# Where CLDR's German name is not what editors call the language here.
+LANGUAGE_LABELS = {"kmr": "Kurdisch (Kurmandschi)", "ckb": "Kurdisch (Sorani)", EASY_LANGUAGE: "Leichte Sprache"}
+
+
 def language_label(code: str) -> str:
     """The language's name in German, e.g. ar -> Arabisch (CLDR)."""
+    if code in LANGUAGE_LABELS:
+        return LANGUAGE_LABELS[code]
     locale = babel_locale(code)
     name = locale.get_display_name("de") if locale is not None else None
     return (name[:1].upper() + name[1:]) if name else code

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import copy_project, run_build
+from sitemap_helpers import SITE
 from pr_report import (CheckResult, DocumentChange, PageChange, Report, Screenshot, TranslationChange, language_label, md,
                        render_report, screenshot_name)
 
@@ -38,7 +39,6 @@ def test_markdown_text_is_escaped_no_html_no_mentions_no_table_breaks():
 
 def test_successful_check_and_no_changes():
     text = render_report(report())
-    assert "## Vorschau und Bericht zu dieser Änderung" in text
     assert "✅ **Alles in Ordnung:** Inhalte und Daten in 8 Sprachen geprüft." in text
     assert "Keine Seite ändert sich durch diese Änderung." in text
     assert "Der Stand der Übersetzungen ändert sich nicht." in text
@@ -169,7 +169,7 @@ def test_german_text_change_outdates_translations(repo):
     result = run_report(repo, "--base", "HEAD~1", "--preview-url", PREVIEW)
     assert result.returncode == 0, result.stderr
     text = result.stdout
-    assert "✅ **Alles in Ordnung:** Inhalte und Daten in 8 Sprachen geprüft." in text
+    assert f"✅ **Alles in Ordnung:** Inhalte und Daten in {len(SITE.languages)} Sprachen geprüft." in text
     pages = section(text, "Geänderte Seiten")
     assert ("| Kinderbetreuung während des Integrationskurses (`angebote/kinderbetreuung.md`) | geändert: deutscher Text | "
             f"[Deutsch]({PREVIEW}angebote/kinderbetreuung/) · [Englisch]({PREVIEW}en/angebote/kinderbetreuung/) · "

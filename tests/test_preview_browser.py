@@ -56,7 +56,7 @@ def status(url: str) -> int:
 PAGE_FACTS = """() => ({
   lang: document.documentElement.lang,
   links: [...document.querySelectorAll('a[href]')].map(a => a.href),
-  switcher: [...document.querySelectorAll('.md-select__link, .site-footer__languages a')].map(a => [a.hreflang, a.href]),
+  switcher: [...document.querySelectorAll('.site-languages a')].map(a => [a.hreflang, a.href]),
   alternates: [...document.querySelectorAll('link[rel=alternate][hreflang], link[rel=canonical]')].map(l => l.href),
   robots: document.querySelector('meta[name=robots]')?.content || null,
   banner: [...document.querySelectorAll('.md-banner .site-preview span')].map(s => [s.lang, s.dir, s.textContent.trim()]),
@@ -150,9 +150,7 @@ def test_language_switcher_lands_on_the_same_page_in_the_preview(preview, browse
     _, base = preview
     page = browser.new_page(viewport=DESKTOP)
     page.goto(base + start + "angebote/integrationskurs/")
-    page.locator(".site-languages button").hover()
-    page.wait_for_timeout(400)  # the list fades in
-    page.locator(f".md-select__link[hreflang={target}]").click()
+    page.locator(f".site-languages a[hreflang={target}]").click()  # the language bar above the header
     wanted = base + SITE.language(target).url_prefix + "angebote/integrationskurs/"
     page.wait_for_url(wanted, timeout=5000)
     assert page.locator("html").get_attribute("lang") == target

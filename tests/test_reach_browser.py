@@ -88,7 +88,7 @@ def test_language_bar_on_every_page_above_the_fold_at_360_px(site, browser, base
     ("ar", "angebote/integrationskurs/", "ar"),        # Arabic browser on a German page: hint in Arabic
     ("uk-UA", "", "uk"),
     ("de-DE", "ar/", "de"),
-    ("fr-FR", "angebote/", None),                          # French is not built (yet): no hint
+    ("es-ES", "angebote/", None),                          # Spanish is not built: no hint
 ])
 def test_hint_in_the_browsers_language_without_redirect_or_storage(browser, base_url, locale, page_path, expected):
     context = browser.new_context(locale=locale, viewport={"width": 360, "height": 640})

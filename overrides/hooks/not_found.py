@@ -5,7 +5,7 @@ import sitekit_path  # noqa: F401 - makes sitekit importable
 
 from sitekit import build_state
 from sitekit.not_found import not_found_languages, write_not_found_page
-from sitekit.page_build import html_with_direction, preview_context
+from sitekit.page_build import compact_html, html_with_direction, preview_context
 
 
 @mkdocs.plugins.event_priority(-200)
@@ -20,7 +20,7 @@ def on_template_context(context, template_name, config):
 def on_post_template(output_content, template_name, config):
     state = build_state.of(config)
     if template_name == "404.html" and build_state.current_language(config) == state.site.source.code:
-        state.not_found_html = html_with_direction(output_content, state.site.source)
+        state.not_found_html = compact_html(html_with_direction(output_content, state.site.source))
     return output_content
 
 

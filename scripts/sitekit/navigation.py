@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
+from .pages import order_of
 from .site import Site
-
-UNORDERED = 1000
-
 
 def _meta(item, site: Site, code: str) -> dict:
     file = getattr(item, "file", None)
@@ -21,11 +19,6 @@ def _meta(item, site: Site, code: str) -> dict:
                       if getattr(child, "file", None) and PurePosixPath(child.file.src_uri).name == "index.md"), None)
         return _meta(index, site, code) if index else {}
     return site.page_meta(code, file.norm_src_uri)
-
-
-def _order(meta: dict) -> int:
-    value = meta.get("order")
-    return value if isinstance(value, int) and not isinstance(value, bool) else UNORDERED
 
 
 def arrange(items: list, site: Site, code: str) -> list:
@@ -38,5 +31,5 @@ def arrange(items: list, site: Site, code: str) -> list:
             item.children = arrange(item.children, site, code)
             if meta.get("title"):
                 item.title = str(meta["title"])
-        kept.append((item, _order(meta)))
+        kept.append((item, order_of(meta)))
     return [item for item, _ in sorted(kept, key=lambda pair: (pair[1], str(getattr(pair[0], "title", "") or "")))]

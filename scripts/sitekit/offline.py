@@ -77,7 +77,8 @@ def _digest(data: bytes) -> str:
 def language_files(site_dir: Path, state: BuildState, code: str) -> list[str]:
     """Every URL path a saved language needs, sorted: pages first (as directory URLs), then files."""
     prefix = state.site.language(code).url_prefix
-    pages = page_paths(state, code)
+    # every page in a full build (missing translations show German); only its own while serving one language
+    pages = [path for path in page_paths(state, code) if (site_dir / path / "index.html").is_file()]
     files: set[str] = set(_search_files(site_dir, prefix, code)) | {f"{FOLDER}/{code}.html"}
     for path in pages:
         html = (site_dir / path / "index.html").read_text(encoding="utf-8")

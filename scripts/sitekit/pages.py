@@ -62,6 +62,15 @@ class Page:
         return value if isinstance(value, dict) else LineDict()
 
 
+UNORDERED = 1000
+
+
+def order_of(meta: dict) -> int:
+    """A page's place in menus and lists (``order``; pages without a valid one come last)."""
+    value = meta.get("order")
+    return value if isinstance(value, int) and not isinstance(value, bool) else UNORDERED
+
+
 def is_offer_path(rel_path: str) -> bool:
     parts = PurePosixPath(rel_path).parts
     return len(parts) == 2 and parts[0] == OFFERS_DIR and parts[1] != "index.md"

@@ -14,7 +14,7 @@ from mkdocs.utils import get_relative_url
 from .data import Contact, LinkGroup, pick
 from .documents import DOCUMENT_TYPES, DOCUMENTS_URL, DocumentEntry, DocumentState
 from .languages import EASY_LANGUAGE, SOURCE_LANGUAGE, babel_locale, format_long_date, number_locale, text_direction
-from .pages import icon_file, is_offer_path
+from .pages import icon_file, is_offer_path, order_of
 from .strings import fill
 from .translation import MACHINE, MISSING, OUTDATED, REVIEWED
 
@@ -75,7 +75,7 @@ def _offer_cards(context: DataContext) -> list["OfferCard"]:
         meta = site.page_meta(text_code, rel_path)
         cards.append(OfferCard(title=str(meta.get("title", "")), summary=str(meta.get("summary", "")),
                                icon=str(meta.get("icon", "")), href=context.href(site.site_path(context.code, rel_path)),
-                               language=text_code, order=meta.get("order") if isinstance(meta.get("order"), int) else 1000))
+                               language=text_code, order=order_of(meta)))
     return cards
 
 
@@ -97,12 +97,13 @@ def easy_pages(context: "DataContext") -> str:
     site = context.site
     items = []
     pages = sorted(site.pages(EASY_LANGUAGE), key=lambda rel: (rel.count("/"), rel != "index.md",
-                   site.page_meta(SOURCE_LANGUAGE, rel).get("order") or 1000, rel))
+                   order_of(site.page_meta(SOURCE_LANGUAGE, rel)), rel))
     for rel_path in pages:
         title = str(site.page(EASY_LANGUAGE, rel_path).meta.get("title", rel_path))
         href = context.href(site.site_path(EASY_LANGUAGE, rel_path))
-        items.append(f'<li><a href="{escape(href)}" hreflang="{EASY_LANGUAGE}">{escape(title)}</a></li>')
-    return f'<ul class="easy-pages" lang="{EASY_LANGUAGE}" dir="ltr">{"".join(items)}</ul>' if items else ""
+        items.append(f'<li><a href="{escape(href)}" hreflang="{EASY_LANGUAGE}" lang="{EASY_LANGUAGE}" dir="ltr">'
+                     f'{escape(title)}</a></li>')
+    return f'<ul class="easy-pages">{"".join(items)}</ul>' if items else ""
 
 
 def glossary_list(terms, language: str) -> str:
