@@ -37,9 +37,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from sitekit.browser import chromium_path, serve_directory  # noqa: E402
-from sitekit.site import Site  # noqa: E402
+from sitekit.site import REPOSITORY, Site  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPOSITORY
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-background-networking "
                 "--disable-component-update --disable-sync --no-first-run")

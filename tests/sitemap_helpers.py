@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 from sitekit.site import Site, page_url_in_language
 
@@ -23,3 +24,11 @@ def all_built_pages(site: Path):
     for lang in SITE.languages:
         for rel_path in german_pages():
             yield lang, rel_path, built_page(site, lang.url_prefix, rel_path)
+
+
+def resolve_link(page_file: Path, site: Path, href: str) -> Path:
+    """The file a relative link on a built page leads to."""
+    base = "/" + page_file.parent.relative_to(site).as_posix() + "/"
+    target = urlsplit(urljoin(base, href)).path
+    resolved = site / target.lstrip("/")
+    return resolved / "index.html" if target.endswith("/") else resolved

@@ -8,43 +8,27 @@ once (Playwright's async API in a worker thread) to keep the suite fast."""
 
 from __future__ import annotations
 
-import asyncio
-import json
-import re
 import shutil
-import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from sitekit.browser import CHROMIUM_ARGS, launch_chromium, serve_directory
+from browser_helpers import (AXE, AXE_RUN, AXE_TAGS, CSP_COLLECTOR, DESKTOP, PHONE, crawl, page_urls, search_word, short,
+                             use_search)
+from sitekit.browser import launch_chromium, serve_directory
 from sitemap_helpers import SITE
 
-from sitemap_helpers import all_built_pages
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 375, "height": 740}
-CONCURRENCY = 3
-
 # Pages whose behaviour the privacy, CSP and no-JS tests look at (German paths; other
 # languages under /<code>/).
 KEY_PAGES = ["", "angebote/", "angebote/integrationskurs/", "links/", "integrationskonzept/", "kontakt/", "impressum/"]
 PRIVACY_PAGES = ["", "angebote/integrationskurs/", "links/", "integrationskonzept/"]
 MISSING_PAGE = "gibt-es-nicht/"  # served with the site's 404 page
 PRIVACY_LANGUAGES = ["", "ar/", "uk/"]
-
-CSP_COLLECTOR = """
-window.__cspViolations = [];
-document.addEventListener('securitypolicyviolation', e => window.__cspViolations.push(
-  e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' (' + (e.sourceFile || '') + ':' + e.lineNumber + ')'));
-"""
-
 
 def _chromium_or_skip() -> None:
     if not any(shutil.which(name) for name in ("chromium", "chromium-browser")):
@@ -62,73 +46,6 @@ def browser():
     _chromium_or_skip()
     with launch_chromium() as chromium:
         yield chromium
-
-
-def page_urls(site: Path, base: str) -> list[str]:
-    """URL of every page of every language, and of the 404 page."""
-    urls = []
-    for lang, rel_path, html_file in all_built_pages(site):
-        assert html_file.exists(), html_file
-        rel = html_file.relative_to(site).as_posix()
-        urls.append(base + rel[: -len("index.html")])
-    return urls + [base + "404.html"]
-
-
-def short(url: str) -> str:
-    return urlsplit(url).path
-
-
-# ---------------------------------------------------------------- crawling many pages at once
-
-def crawl(urls: list[str], check, context_options: dict, concurrency: int = CONCURRENCY,
-          prepare=None) -> dict[str, object]:
-    """Run ``async check(page, url)`` for every URL in a few tabs of one browser; {url: result}.
-    ``async prepare(page)`` runs once per tab before its first page (e.g. to watch requests).
-    Runs in its own thread with its own event loop (independent of the module's sync browser)."""
-    from playwright.async_api import async_playwright
-
-    results: dict[str, object] = {}
-    errors: list[BaseException] = []
-
-    async def main():
-        async with async_playwright() as playwright:
-            chromium = await playwright.chromium.launch(executable_path=shutil.which("chromium") or shutil.which("chromium-browser"),
-                                                        args=CHROMIUM_ARGS)
-            queue: asyncio.Queue = asyncio.Queue()
-            for url in urls:
-                queue.put_nowait(url)
-
-            async def worker():
-                context = await chromium.new_context(**context_options)
-                page = await context.new_page()
-                if prepare is not None:
-                    await prepare(page)
-                while not queue.empty():
-                    url = queue.get_nowait()
-                    await page.goto(url)
-                    results[url] = await check(page, url)
-                await context.close()
-
-            await asyncio.gather(*(worker() for _ in range(concurrency)))
-            await chromium.close()
-
-    def run():
-        try:
-            asyncio.run(main())
-        except BaseException as error:  # re-raised in the test's thread
-            errors.append(error)
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if errors:
-        raise errors[0]
-    return results
-
-
-AXE_RUN = """tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})
-  .then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-     targets: v.nodes.slice(0, 5).map(n => n.target.join(' '))})))"""
 
 
 async def _axe(page, url):
@@ -308,23 +225,13 @@ def test_navigation_drawer_by_keyboard_on_phone(phone, base_url, prefix):
     page.wait_for_url(base_url + prefix + "links/")
 
 
-def _search_word(site: Path, prefix: str) -> tuple[str, str]:
-    """A word from the language's own index (a page title) and that page's location."""
-    index = json.loads((site / prefix / "search" / "search_index.json").read_text(encoding="utf-8"))
-    for doc in index["docs"]:
-        if doc["location"].startswith("angebote/") and "#" not in doc["location"] and doc["location"] != "angebote/":
-            word = max(re.split(r"[\s\-–:,()]+", doc["title"]), key=len)
-            return word, doc["location"]
-    raise AssertionError("no offer page in the index")
-
-
 @pytest.mark.parametrize("prefix, viewport", [("", DESKTOP), ("ar/", DESKTOP), ("ar/", PHONE), ("uk/", PHONE)])
 def test_search_by_keyboard_opens_result_in_same_language(browser, site, base_url, prefix, viewport):
     context = browser.new_context(viewport=viewport)
     page = context.new_page()
     page.goto(base_url + prefix + "links/")
     page.wait_for_load_state("networkidle")  # search worker has its index
-    word, _ = _search_word(site, prefix)
+    word, _ = search_word(site, prefix)
     if viewport is PHONE:
         _tab_until(page, lambda i: i["for"] == "__search")
         page.keyboard.press("Enter")
@@ -358,26 +265,6 @@ class Recorder:
         page.on("pageerror", lambda e: self.console.append(f"pageerror: {e}"))
 
 
-def _use_search(page, word: str) -> None:
-    page.wait_for_load_state("networkidle")  # search worker has its index (typing earlier is dropped)
-    page.keyboard.press("/")  # Material's shortcut: opens and focuses the search
-    page.wait_for_function("() => document.activeElement.classList.contains('md-search__input')", timeout=3000)
-    page.wait_for_timeout(300)  # as a person would: Material drops input typed while the dialog opens
-    page.keyboard.type(word, delay=60)
-    try:
-        try:
-            page.wait_for_selector(".md-search-result__item", timeout=4000)
-        except Exception:
-            # Known Material quirk: on a fresh visit a query typed while the worker is still
-            # indexing is sometimes not run; one more keystroke runs it (as a reader would retype).
-            page.keyboard.press("Backspace")
-            page.keyboard.type(word[-1])
-            page.wait_for_selector(".md-search-result__item", timeout=10000)
-    except Exception as error:
-        raise AssertionError(f"{page.url}: no search results for {word!r}: "
-                             f"{page.locator('.md-search-result__meta').inner_text()!r}") from error
-
-
 @pytest.mark.parametrize("prefix", PRIVACY_LANGUAGES)
 def test_only_own_origin_no_cookies_no_errors(browser, site, base_url, prefix):
     """Start page, an offer, links, integration concept and the 404 page, with search used:
@@ -394,7 +281,7 @@ def test_only_own_origin_no_cookies_no_errors(browser, site, base_url, prefix):
         index_prefix = "" if path == MISSING_PAGE else prefix
         page.goto(url)
         page.wait_for_load_state("networkidle")
-        _use_search(page, _search_word(site, index_prefix)[0])
+        use_search(page, search_word(site, index_prefix)[0])
         page.wait_for_load_state("networkidle")
         foreign = [r for r in rec.requests if not (r.startswith(own + "/") or r.startswith("data:"))]
         failed = rec.failed
@@ -423,7 +310,7 @@ def test_only_own_origin_no_cookies_no_errors(browser, site, base_url, prefix):
 def test_content_security_policy_is_never_violated(browser, site, base_url, prefix):
     """Every kind of page (start, overview, offer, links, concept, contact, legal, 404), also
     after using search: no securitypolicyviolation event, no CSP console message."""
-    word, _ = _search_word(site, prefix)
+    word, _ = search_word(site, prefix)
     context = browser.new_context(viewport=DESKTOP)
     context.add_init_script(CSP_COLLECTOR)
     page = context.new_page()
@@ -434,7 +321,7 @@ def test_content_security_policy_is_never_violated(browser, site, base_url, pref
         messages.clear()
         page.goto(base_url + prefix + path)
         assert "default-src 'self'" in page.locator("meta[http-equiv=Content-Security-Policy]").get_attribute("content")
-        _use_search(page, word if path != MISSING_PAGE else _search_word(site, "")[0])  # 404: German frame
+        use_search(page, word if path != MISSING_PAGE else search_word(site, "")[0])  # 404: German frame
         page.wait_for_load_state("networkidle")
         violations = page.evaluate("window.__cspViolations")
         csp_messages = [m for m in messages if "Content Security Policy" in m or "Content-Security-Policy" in m]

@@ -9,9 +9,8 @@ from urllib.parse import urljoin
 import pytest
 
 from conftest import SITE_URL, soup
-from sitemap_helpers import ROOT, SITE, all_built_pages, built_page, german_pages
+from sitemap_helpers import ROOT, SITE, all_built_pages, built_page, german_pages, resolve_link
 from sitekit.checks import load_data
-from test_site import _resolve
 
 pytestmark = pytest.mark.build  # builds the site (the build tier)
 
@@ -32,7 +31,7 @@ def test_switcher_lists_every_language_and_links_to_the_same_page(site, lang):
         assert [a.get_text(strip=True) for a in links] == [other.name for other in LANGUAGES], path
         for a, other in zip(links, LANGUAGES):
             assert a["lang"] == other.code and a["hreflang"] == other.code and a["dir"] == other.direction
-            assert _resolve(path, site, a["href"]) == built_page(site, other.url_prefix, rel_path), (path, a["href"])
+            assert resolve_link(path, site, a["href"]) == built_page(site, other.url_prefix, rel_path), (path, a["href"])
         current = [a["lang"] for a in links if a.get("aria-current")]
         assert current == [lang.code]
 

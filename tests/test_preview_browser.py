@@ -22,7 +22,7 @@ import pytest
 from sitekit.browser import launch_chromium, serve_directory
 from sitekit.checks import load_data
 from sitemap_helpers import SITE
-from test_browser import AXE, AXE_RUN, AXE_TAGS, _search_word, _use_search, crawl, page_urls
+from browser_helpers import AXE, AXE_RUN, AXE_TAGS, crawl, page_urls, search_word, use_search
 
 pytestmark = pytest.mark.browser
 
@@ -129,13 +129,13 @@ def browser():
 @pytest.mark.parametrize("prefix", ["", "ar/", "uk/"])
 def test_search_finds_a_word_and_leads_into_the_preview(preview, browser, prefix):
     site, base = preview
-    word, location = _search_word(site, prefix)
+    word, location = search_word(site, prefix)
     page = browser.new_page(viewport=DESKTOP)
     requests = []
     page.on("request", lambda request: requests.append(request.url))
     page.goto(base + prefix + "kontakt/")
     page.wait_for_load_state("networkidle")
-    _use_search(page, word)
+    use_search(page, word)
     hrefs = page.eval_on_selector_all(".md-search-result__link", "els => els.map(e => e.href)")
     assert hrefs and all(h.startswith(base + prefix) for h in hrefs), hrefs
     assert base + prefix + "search/search_index.json" in requests

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import pytest
 import re
-from pathlib import Path
-from urllib.parse import urljoin, urlsplit
 
 
 from conftest import soup
-from sitemap_helpers import SITE, all_built_pages, built_page, german_pages
+from sitemap_helpers import SITE, all_built_pages, built_page, german_pages, resolve_link
 from sitekit.checks import load_data
 
 pytestmark = pytest.mark.build  # builds the site (the build tier)
@@ -34,21 +32,13 @@ def test_every_page_has_title_description_and_stand(site):
 def test_footer_links_to_legal_pages_on_every_page(site):
     for lang, rel_path, path in all_built_pages(site):
         links = soup(path).select(".site-footer__legal a[href]")
-        targets = {_resolve(path, site, a["href"]) for a in links}
+        targets = {resolve_link(path, site, a["href"]) for a in links}
         assert {"impressum", "datenschutz", "barrierefreiheit", "leichte-sprache"} <= set(SITE.footer_pages)
         expected = {built_page(site, lang.url_prefix, name) for name in SITE.footer_pages.values()}
         assert expected <= targets, f"{path}: footer lacks {expected - targets}"
 
 
-def _resolve(page_file: Path, site: Path, href: str) -> Path:
-    """The file a relative link on a built page leads to."""
-    base = "/" + page_file.parent.relative_to(site).as_posix() + "/"
-    target = urlsplit(urljoin(base, href)).path
-    resolved = site / target.lstrip("/")
-    return resolved / "index.html" if target.endswith("/") else resolved
-
-
-def test_all_internal_links_resolve(site):
+def test_all_internal_linksresolve_link(site):
     broken = []
     for html_file in site.rglob("*.html"):
         if html_file.name == "404.html":
@@ -57,7 +47,7 @@ def test_all_internal_links_resolve(site):
             href = a["href"]
             if href.startswith(("http:", "https:", "mailto:", "tel:", "#", "javascript:")):
                 continue
-            if not _resolve(html_file, site, href.split("#")[0]).exists():
+            if not resolve_link(html_file, site, href.split("#")[0]).exists():
                 broken.append(f"{html_file.relative_to(site)} -> {href}")
     assert not broken, "\n".join(broken[:20])
 
@@ -65,7 +55,7 @@ def test_all_internal_links_resolve(site):
 def test_offer_overview_lists_exactly_the_offer_pages(site):
     overview = built_page(site, "", "angebote/index.md")
     cards = soup(overview).select(".offer-card a[href]")
-    linked = {_resolve(overview, site, a["href"]) for a in cards}
+    linked = {resolve_link(overview, site, a["href"]) for a in cards}
     offers = {rel for rel, path in german_pages().items() if SITE.page('de', rel).is_offer}
     assert len(offers) == 9
     assert linked == {built_page(site, "", rel) for rel in offers}
@@ -79,7 +69,7 @@ def test_offer_overview_lists_exactly_the_offer_pages(site):
 
 def test_offer_pages_appear_in_navigation(site):
     overview = built_page(site, "", "angebote/index.md")
-    nav_targets = {_resolve(overview, site, a["href"]) for a in soup(overview).select(".md-nav--primary a[href]")}
+    nav_targets = {resolve_link(overview, site, a["href"]) for a in soup(overview).select(".md-nav--primary a[href]")}
     for rel, path in german_pages().items():
         if SITE.page('de', rel).is_offer:
             assert built_page(site, "", rel) in nav_targets

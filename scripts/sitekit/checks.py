@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from . import content, data, documents, placeholders, render
 from .docs_files import check_docs_files
@@ -327,14 +327,14 @@ def check_site_texts(site: Site) -> list[ContentError]:
             for entry in plugin["i18n"].get("languages", []):
                 texts += [(f"{entry.get('locale')}.{key}", entry.get(key)) for key in ("name", "site_name", "site_description")]
     errors = []
-    for field, value in texts:
+    for field_name, value in texts:
         if value is None:
             continue
         try:
-            text = plain_text(value, name, None, field)
+            text = plain_text(value, name, None, field_name)
             if any(char in text for char in '<>"'):
                 raise ContentError(name, f"„{text}“ enthält < > oder \".", "Diese Zeichen sind in Namen und Beschreibungen "
-                                   "der Website nicht möglich; verwenden Sie „ “ als Anführungszeichen.", None, field)
+                                   "der Website nicht möglich; verwenden Sie „ “ als Anführungszeichen.", None, field_name)
         except ContentError as error:
             errors.append(error)
     return errors

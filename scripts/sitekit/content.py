@@ -23,7 +23,6 @@ import markdown as markdown_lib
 from .errors import ContentError
 from .fields import check_url
 from .sanitize import ADMONITION_TYPES, ALLOWED_ATTRIBUTES, ALLOWED_CLASSES, _attribute_filter
-from .text import check_characters
 
 MAX_LIST_DEPTH = 8
 MAX_QUOTE_DEPTH = 5

@@ -95,7 +95,7 @@ def _check_file(path: Path, rel: str, shown: str, languages: list[str]) -> Conte
     if suffix == ".md":
         if top not in languages or "/" not in rel:
             return ContentError(shown, "Seiten gehören in einen Sprachordner.",
-                                f"Verschieben Sie die Datei nach docs/de/ (oder in den Ordner ihrer Sprache).")
+                                "Verschieben Sie die Datei nach docs/de/ (oder in den Ordner ihrer Sprache).")
     elif rel in OWN_ASSETS:
         return None
     elif suffix not in MAX_BYTES:

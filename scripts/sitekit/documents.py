@@ -30,11 +30,12 @@ from .errors import ContentError, display_path
 from .fields import (SLUG, date_field, has_control_characters, list_field, localized_text, require_mapping,
                      slug_field, text_field, unknown_fields, url_field)
 from .files import write_atomically
+from .site import REPOSITORY
 from .yamlfile import load_yaml
 
-ROOT = Path(__file__).resolve().parents[2]
-MANIFEST = ROOT / "data" / "documents.yml"
-DOCUMENTS_DIR = ROOT / "docs" / "assets" / "dokumente"
+# Defaults of the update script: this checkout's manifest and documents folder.
+MANIFEST = REPOSITORY / "data" / "documents.yml"
+DOCUMENTS_DIR = REPOSITORY / "docs" / "assets" / "dokumente"
 # URL of DOCUMENTS_DIR relative to the site root
 DOCUMENTS_URL = "assets/dokumente/"
 
