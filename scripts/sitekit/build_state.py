@@ -33,7 +33,11 @@ class BuildState:
     cache: dict = field(default_factory=dict)               # per-language results reused by every page
 
     def ui(self, code: str) -> dict[str, str]:
-        return self.data.ui(code)
+        """UI strings of a language (German where it lacks a key), merged once per build."""
+        key = f"ui:{code}"
+        if key not in self.cache:
+            self.cache[key] = self.data.ui(code)
+        return self.cache[key]
 
 
 def i18n(config):
