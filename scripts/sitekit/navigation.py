@@ -1,6 +1,7 @@
 """The navigation, arranged from the pages' front matter (called by the navigation hook).
 
-Order by ``order`` (then title), sections named after their index page, pages with
+Order by ``order`` (then title), sections named after their index page and led by it
+(``navigation.prune`` links a collapsed section to its first page), pages with
 ``in_nav: false`` only in the footer. Translations take order and in_nav from the German
 page, so every language has the same menu.
 """
@@ -14,11 +15,15 @@ from .site import Site
 UNORDERED = 1000
 
 
+def _is_index(item) -> bool:
+    file = getattr(item, "file", None)
+    return bool(file) and PurePosixPath(file.src_uri).name == "index.md"
+
+
 def _meta(item, site: Site, code: str) -> dict:
     file = getattr(item, "file", None)
     if file is None:  # a section: described by its index page
-        index = next((child for child in getattr(item, "children", None) or []
-                      if getattr(child, "file", None) and PurePosixPath(child.file.src_uri).name == "index.md"), None)
+        index = next((child for child in getattr(item, "children", None) or [] if _is_index(child)), None)
         return _meta(index, site, code) if index else {}
     return site.page_meta(code, file.norm_src_uri)
 
@@ -39,4 +44,5 @@ def arrange(items: list, site: Site, code: str) -> list:
             if meta.get("title"):
                 item.title = str(meta["title"])
         kept.append((item, _order(meta)))
-    return [item for item, _ in sorted(kept, key=lambda pair: (pair[1], str(getattr(pair[0], "title", "") or "")))]
+    return [item for item, _ in sorted(kept, key=lambda pair: (not _is_index(pair[0]), pair[1],
+                                                                str(getattr(pair[0], "title", "") or "")))]
