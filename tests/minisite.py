@@ -6,9 +6,9 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
+from builder import build_command
 from sitekit.checks import check_all
 from sitekit.site import Site
 from sitekit.translation import source_hash_of_text
@@ -71,5 +71,4 @@ def edit(project: Path, rel_path: str, old: str, new: str) -> None:
 
 def build(project: Path, site_dir: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1", "SITE_URL": "http://127.0.0.1:8000/"}
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
-                          cwd=project, env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(build_command(site_dir), cwd=project, env=env, capture_output=True, text=True, timeout=300)
