@@ -207,3 +207,18 @@ def test_arrange_puts_the_index_page_first_in_its_section_and_orders_the_rest():
     items = arrange([_Page("kontakt.md", "Kontakt"), section, _Page("index.md", "Start")], site, "de")
     assert [item.title for item in items] == ["Start", "Beratungsangebote", "Kontakt"]
     assert [child.file.norm_src_uri for child in section.children] == ["angebote/index.md", "angebote/a.md", "angebote/b.md"]
+
+
+# --- per-build state: UI strings merged and escaped once per language ---------------------
+
+def test_build_state_ui_strings_fall_back_to_german_and_are_escaped_once_per_language():
+    from sitekit.build_state import BuildState
+    from sitekit.checks import SiteData
+
+    data = SiteData(strings={"de": {"stand": "Stand: {date}", "hint": "Kinder < 12 & Eltern"}, "ar": {"stand": "آخر تحديث: {date}"}})
+    state = BuildState(site=None, data=data)
+    assert state.ui("ar") == {"stand": "آخر تحديث: {date}", "hint": "Kinder < 12 & Eltern"}
+    assert state.ui("ar") is state.ui("ar")
+    escaped = state.escaped_ui("ar")
+    assert escaped["hint"] == "Kinder &lt; 12 &amp; Eltern" and escaped is state.escaped_ui("ar")
+    assert state.escaped_ui("de")["stand"] == "Stand: {date}"

@@ -15,6 +15,7 @@ from mkdocs.exceptions import PluginError
 from .checks import SiteData, check_all
 from .content import Slots
 from .errors import ContentError
+from .escaping import escape_strings
 from .site import Site
 
 CONFIG_KEY = "erkrath_build_state"
@@ -37,6 +38,13 @@ class BuildState:
         key = f"ui:{code}"
         if key not in self.cache:
             self.cache[key] = self.data.ui(code)
+        return self.cache[key]
+
+    def escaped_ui(self, code: str) -> dict:
+        """The UI strings as safe HTML for the templates, escaped once per build."""
+        key = f"escaped-ui:{code}"
+        if key not in self.cache:
+            self.cache[key] = escape_strings(self.ui(code))
         return self.cache[key]
 
 

@@ -20,6 +20,7 @@ from .pages import Page, read_page
 REPOSITORY = Path(__file__).resolve().parents[2]  # the checkout this sitekit belongs to
 
 
+@functools.lru_cache(maxsize=None)  # every page asks for every language's address of itself and the footer pages
 def page_url_in_language(rel_path: str) -> str:
     """URL path of a page below its language root: index.md -> "", a/b.md -> a/b/."""
     path = PurePosixPath(rel_path)
