@@ -113,10 +113,10 @@ def languages_of(mkdocs_yml: Path) -> list[str]:
     return re.findall(r"(?m)^\s+- locale: (\S+)", mkdocs_yml.read_text(encoding="utf-8"))
 
 
-def make_project(target: Path, factor: int) -> Path:
+def make_project(target: Path, factor: int, source_root: Path = ROOT) -> Path:
     """A copy of the project with the content at ``factor`` times its size, plus mkdocs-bare.yml."""
     for part in PROJECT_PARTS:
-        source = ROOT / part
+        source = source_root / part
         if source.is_dir():
             shutil.copytree(source, target / part, ignore=shutil.ignore_patterns("__pycache__", ".tmp-*"))
         else:
@@ -206,9 +206,9 @@ class Result:
         return self.median("ours", "wall") / self.median("bare", "wall")
 
 
-def measure(factor: int, runs: int, progress) -> Result:
+def measure(factor: int, runs: int, progress, source_root: Path = ROOT) -> Result:
     with tempfile.TemporaryDirectory(prefix=f"benchmark-build-{factor}x-") as folder:
-        project = make_project(Path(folder) / "project", factor)
+        project = make_project(Path(folder) / "project", factor, source_root)
         pages = sum(1 for _ in (project / "docs").glob("*/**/*.md") if _.parts[-2] != "assets")
         ours, bare = [], []
         for index in range(runs):
@@ -250,7 +250,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="content sizes as multiples of the real content (default: 1 10 50)")
     parser.add_argument("--runs", type=int, nargs="+", metavar="R",
                         help="runs per size, one number per size (default: 5 at 1x, 3 at 10x, 1 otherwise)")
+    parser.add_argument("--project", type=Path, default=ROOT,
+                        help="project to measure, e.g. an export of an older commit (default: this checkout)")
     args = parser.parse_args(argv)
+    if not (args.project / "mkdocs.yml").is_file():
+        parser.error(f"{args.project}/mkdocs.yml does not exist")
     if any(size < 1 for size in args.sizes):
         parser.error("sizes must be 1 or more")
     runs = args.runs or [DEFAULT_RUNS.get(size, 1) for size in args.sizes]
@@ -262,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
           "medians over the runs; CPU = user + system time of the build process.", flush=True)
     results = []
     for size, count in zip(args.sizes, runs):
-        results.append(measure(size, count, lambda line: print(line, file=sys.stderr, flush=True)))
+        results.append(measure(size, count, lambda line: print(line, file=sys.stderr, flush=True), args.project.resolve()))
     print(table(results), flush=True)
     print("Budgets (judged on CPU time):")
     checks = verdicts(results)
