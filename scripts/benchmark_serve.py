@@ -33,6 +33,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PROJECT_PARTS = ("docs", "data", "overrides", "scripts", "mkdocs.yml")
 BUDGET = 1.5  # seconds from save to page, on today's content
 POLL = 0.02
+ALL = "all"       # --language all: every language, as `make serve-all`
+SOURCE = "de"
 
 
 def free_port() -> int:
@@ -42,7 +44,7 @@ def free_port() -> int:
 
 
 def page_url(base: str, rel_path: str) -> str:
-    """Address of a page while one language is served (that language sits at the root)."""
+    """Address of a page of the language at the root (the one served, or German with all)."""
     path = rel_path.removesuffix(".md")
     path = "" if path == "index" else (path.removesuffix("/index") + "/")
     return base + path
@@ -84,11 +86,14 @@ def build_seconds(log_text: str) -> list[float]:
 def measure(edits: int, rel_path: str, language: str, timeout: float) -> tuple[list[float], list[float]]:
     with tempfile.TemporaryDirectory(prefix="benchmark-serve-") as folder:
         project = copy_project(Path(folder) / "project")
-        page = project / "docs" / language / rel_path
+        page = project / "docs" / (SOURCE if language == ALL else language) / rel_path
         original = page.read_text(encoding="utf-8")
         port = free_port()
         base = f"http://127.0.0.1:{port}/"
-        env = {**os.environ, "BUILD_ONLY_LANGUAGE": language, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+        env = {key: value for key, value in os.environ.items() if key != "BUILD_ONLY_LANGUAGE"}
+        env.update(NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
+        if language != ALL:
+            env["BUILD_ONLY_LANGUAGE"] = language
         log_path = Path(folder) / "serve.log"
         with open(log_path, "w", encoding="utf-8") as log:
             server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}",
@@ -117,6 +122,8 @@ def measure(edits: int, rel_path: str, language: str, timeout: float) -> tuple[l
                 server.kill()
                 server.wait()
         builds = build_seconds(log_path.read_text(encoding="utf-8"))
+    if language == ALL:
+        return seconds, []  # MkDocs logs each language's pass on its own
     return seconds, builds[1:]  # the first build is the start, not an edit
 
 
@@ -124,20 +131,25 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--edits", type=int, default=5, help="number of saves to time (default 5)")
     parser.add_argument("--page", default="kontakt.md", help="page below docs/<language>/ (default kontakt.md)")
-    parser.add_argument("--language", default="de", help="the one language served (default de, as `make serve`)")
+    parser.add_argument("--language", default="de", help="the one language served (default de, as `make serve`); "
+                                                         "all: every language, as `make serve-all`")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for one edit (default 60)")
     args = parser.parse_args(argv)
     if args.edits < 1:
         parser.error("--edits must be 1 or more")
-    if not (ROOT / "docs" / args.language / args.page).is_file():
-        parser.error(f"docs/{args.language}/{args.page} does not exist")
-    print(f"Serve benchmark: `mkdocs serve` with BUILD_ONLY_LANGUAGE={args.language}, {args.edits} saves of "
-          f"docs/{args.language}/{args.page}; seconds from the save to the changed page being served.", flush=True)
+    folder = SOURCE if args.language == ALL else args.language
+    if not (ROOT / "docs" / folder / args.page).is_file():
+        parser.error(f"docs/{folder}/{args.page} does not exist")
+    served = "all languages" if args.language == ALL else f"BUILD_ONLY_LANGUAGE={args.language}"
+    print(f"Serve benchmark: `mkdocs serve` with {served}, {args.edits} saves of docs/{folder}/{args.page}; "
+          "seconds from the save to the changed page being served.", flush=True)
     seconds, builds = measure(args.edits, args.page, args.language, args.timeout)
     median = statistics.median(seconds)
     print(f"save to page:  median {median:.2f} s  (each: {', '.join(f'{value:.2f}' for value in seconds)})")
     if builds:
         print(f"rebuild alone: median {statistics.median(builds):.2f} s  (MkDocs' \"Documentation built in\")")
+    if args.language != SOURCE:
+        return 0  # the budget is for `make serve` (German)
     ok = median <= BUDGET
     print(f"Budget: {'ok  ' if ok else 'OVER'} median {median:.2f} s, budget <= {BUDGET} s")
     return 0 if ok else 1

@@ -222,3 +222,16 @@ def test_build_state_ui_strings_fall_back_to_german_and_are_escaped_once_per_lan
     escaped = state.escaped_ui("ar")
     assert escaped["hint"] == "Kinder &lt; 12 &amp; Eltern" and escaped is state.escaped_ui("ar")
     assert state.escaped_ui("de")["stand"] == "Stand: {date}"
+
+
+def test_serve_benchmark_page_addresses_and_build_times():
+    import benchmark_serve
+
+    base = "http://127.0.0.1:8123/"
+    assert [benchmark_serve.page_url(base, rel) for rel in ("index.md", "kontakt.md", "angebote/index.md",
+                                                            "angebote/integrationskurs.md")] == [
+        base, base + "kontakt/", base + "angebote/", base + "angebote/integrationskurs/"]
+    log = "INFO    -  Documentation built in 1.25 seconds\nINFO    -  Reloading browsers\nINFO - Documentation built in 0.41 seconds\n"
+    assert benchmark_serve.build_seconds(log) == [1.25, 0.41]
+    port = benchmark_serve.free_port()
+    assert 1024 < port < 65536
