@@ -235,3 +235,15 @@ def test_serve_benchmark_page_addresses_and_build_times():
     assert benchmark_serve.build_seconds(log) == [1.25, 0.41]
     port = benchmark_serve.free_port()
     assert 1024 < port < 65536
+
+
+def test_pages_in_the_navigation_are_found_in_sections_at_any_depth():
+    from sitekit.navigation import pages_in
+
+    class _Link:
+        title, children = "Extern", None
+
+    deep = _Section("Tief", [_Page("a/b/c.md", "C")])
+    items = [_Page("index.md", "Start"), _Section("A", [_Page("a/index.md", "A"), deep]), _Link()]
+    assert pages_in(items) == {"de/index.md", "de/a/index.md", "de/a/b/c.md"}
+    assert pages_in([]) == set()

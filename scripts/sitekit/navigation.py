@@ -46,3 +46,17 @@ def arrange(items: list, site: Site, code: str) -> list:
         kept.append((item, _order(meta)))
     return [item for item, _ in sorted(kept, key=lambda pair: (not _is_index(pair[0]), pair[1],
                                                                 str(getattr(pair[0], "title", "") or "")))]
+
+
+def pages_in(items: list) -> set[str]:
+    """Source paths of every page in the arranged navigation, sections included (pruned or not).
+
+    Asked once per language; the template asks per page whether its page is among them (walking
+    the whole navigation in Jinja on every page made the build grow with the square of the pages)."""
+    found: set[str] = set()
+    for item in items:
+        file = getattr(item, "file", None)
+        if file is not None:
+            found.add(file.src_uri)
+        found |= pages_in(getattr(item, "children", None) or [])
+    return found
