@@ -247,3 +247,12 @@ def test_pages_in_the_navigation_are_found_in_sections_at_any_depth():
     items = [_Page("index.md", "Start"), _Section("A", [_Page("a/index.md", "A"), deep]), _Link()]
     assert pages_in(items) == {"de/index.md", "de/a/index.md", "de/a/b/c.md"}
     assert pages_in([]) == set()
+
+
+def test_offer_pages_are_the_german_pages_directly_in_angebote_but_the_overview():
+    from sitekit.site import Site
+
+    site = Site.load(ROOT)
+    assert site.offer_pages == [rel for rel in site.source_pages
+                                if rel.startswith("angebote/") and rel.count("/") == 1 and rel != "angebote/index.md"]
+    assert len(site.offer_pages) >= 9 and site.offer_pages is site.offer_pages

@@ -16,7 +16,7 @@ from mkdocs.utils import get_relative_url
 from .data import Contact, LinkGroup, pick
 from .documents import DOCUMENT_TYPES, DOCUMENTS_URL, DocumentEntry, DocumentState
 from .languages import SOURCE_LANGUAGE, format_long_date, text_direction
-from .pages import icon_file, is_offer_path
+from .pages import icon_file
 from .strings import fill
 from .translation import MACHINE, MISSING, OUTDATED
 
@@ -69,9 +69,7 @@ def placeholder_html(found, context: DataContext) -> str:
 def _offer_cards(context: DataContext) -> list["OfferCard"]:
     site = context.site
     cards = []
-    for rel_path in site.source_pages:
-        if not is_offer_path(rel_path):
-            continue
+    for rel_path in site.offer_pages:
         text_code = context.text_code if site.has_page(context.text_code, rel_path) else SOURCE_LANGUAGE
         meta = site.page_meta(text_code, rel_path)
         cards.append(OfferCard(title=str(meta.get("title", "")), summary=str(meta.get("summary", "")),
