@@ -71,8 +71,8 @@ test: test-tools
 audit: test-tools
 	$(BIN)/python scripts/audit.py
 
-# Build time at 1x/10x/50x the content against a bare Material + i18n build (about an hour on two
-# cores), seconds from a saved German page to `make serve` showing it, then the document download.
+# Build time at 1x/10x/50x the content against a bare Material + i18n build (about 15 minutes on two
+# idle cores), seconds from a saved German page to `make serve` showing it, then the document download.
 bench: $(VENV)/.test-deps
 	status=0; \
 	$(BIN)/python scripts/benchmark_build.py || status=1; \

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import re
 import shutil
 import signal
@@ -113,7 +114,9 @@ def measure(edits: int, rel_path: str, language: str, timeout: float) -> tuple[l
                                      f"{log_path.read_text(encoding='utf-8')[-3000:]}")
                 seconds.append(waited)
                 print(f"  edit {edit}: {waited:.2f} s", file=sys.stderr, flush=True)
-                time.sleep(1.0)  # let the watcher settle before the next save
+                # Let the watcher settle; a random part so that saves do not fall into step with its
+                # half-second polling (which would make every measurement equally lucky or unlucky).
+                time.sleep(1.0 + random.random() * 0.5)
         finally:
             server.send_signal(signal.SIGINT)  # mkdocs serve shuts down cleanly on Ctrl+C
             try:
