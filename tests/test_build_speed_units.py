@@ -65,6 +65,9 @@ BROKEN_YAML = [
     "liste:\n  - a\n - b\n",                   # indentation
     "a: [1, 2\n",                              # bracket not closed
     "@x: 1\n",                                 # character that starts no token
+    # Tabs libyaml would accept but PyYAML (and so this site) refuses.
+    "a:\tb\n", "a: b\t# c\n", "a: b\t\n", "a:\n  - x\t\n", "a: [1,\t2]\n", "a: {b:\t1}\n",
+    "a: \ufffe\n",                              # a noncharacter
 ]
 
 

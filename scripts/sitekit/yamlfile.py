@@ -93,7 +93,9 @@ class _FastLineLoader(yaml.CSafeLoader if _FAST else yaml.SafeLoader):
     """The same loader on libyaml's parser (C, about ten times faster); used where PyYAML has it.
 
     Only its successes are used: on any problem the text is parsed again by _LineLoader,
-    so that editors get exactly the same message (libyaml words some errors differently)."""
+    so that editors get exactly the same message (libyaml words some errors differently).
+    Texts with a tab go to _LineLoader directly: libyaml accepts tabs in places where PyYAML
+    refuses them ("a:<tab>b"), and editors keep the message that tabs are not allowed."""
 
 
 for _loader in (_LineLoader, _FastLineLoader):
@@ -176,7 +178,7 @@ def parse_yaml(text: str, path: str | Path, first_line: int = 1) -> Any:
                            "Teilen Sie die Angaben auf oder entfernen Sie, was nicht gebraucht wird.")
     check_characters(text, shown, first_line)
     text = "\n" * (first_line - 1) + text  # so that every mark is the file's line
-    if _FAST:
+    if _FAST and "\t" not in text:
         try:
             return _load(text, shown, _FastLineLoader)
         except (ContentError, _Refused, yaml.YAMLError):
