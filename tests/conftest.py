@@ -18,13 +18,15 @@ PROJECT_PARTS = ("docs", "data", "overrides", "scripts", "mkdocs.yml")
 
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from builder import build_command  # noqa: E402
 
-def run_build(project: Path, site_dir: Path, site_url: str = SITE_URL) -> subprocess.CompletedProcess:
+
+def run_build(project: Path, site_dir: Path, site_url: str = SITE_URL, builder: str | None = None
+              ) -> subprocess.CompletedProcess:
+    """Build ``project`` with MkDocs, or with ProperDocs when SITE_BUILDER=properdocs (or ``builder``)."""
     env = {**os.environ, "SITE_URL": site_url, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
-        cwd=project, env=env, capture_output=True, text=True, timeout=600,
-    )
+    return subprocess.run(build_command(site_dir, builder), cwd=project, env=env, capture_output=True, text=True,
+                          timeout=600)
 
 
 def copy_project(target: Path) -> Path:

@@ -6,9 +6,9 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
+from builder import build_command
 from sitekit.checks import check_all
 from sitekit.site import Site
 from sitekit.translation import source_hash_of_text
@@ -81,5 +81,4 @@ def build(project: Path, site_dir: Path, **settings: str) -> subprocess.Complete
     """``settings``: more environment variables, e.g. SITE_PREVIEW="true"."""
     env = {**{key: value for key, value in os.environ.items() if key != "SITE_PREVIEW"},
            "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1", "SITE_URL": "http://127.0.0.1:8000/", **settings}
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
-                          cwd=project, env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(build_command(site_dir), cwd=project, env=env, capture_output=True, text=True, timeout=300)

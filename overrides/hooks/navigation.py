@@ -4,7 +4,7 @@ import mkdocs.plugins
 import sitekit_path  # noqa: F401 - makes sitekit importable
 
 from sitekit import build_state
-from sitekit.navigation import arrange
+from sitekit.navigation import arrange, pages_in
 
 
 @mkdocs.plugins.event_priority(-200)  # after the i18n plugin built the language's navigation
@@ -12,5 +12,15 @@ def on_nav(nav, config, files):
     state = build_state.of(config)
     if state.errors:
         return nav
-    nav.items = arrange(nav.items, state.site, build_state.current_language(config))
+    code = build_state.current_language(config)
+    nav.items = arrange(nav.items, state.site, code)
+    state.cache[f"nav-pages:{code}"] = pages_in(nav.items)
     return nav
+
+
+@mkdocs.plugins.event_priority(-200)
+def on_page_context(context, page, config, nav):
+    """page_in_nav: toc.html links its title to the drawer's __toc switch only on pages in the menu."""
+    state = build_state.of(config)
+    context["page_in_nav"] = page.file.src_uri in state.cache[f"nav-pages:{build_state.current_language(config)}"]
+    return context

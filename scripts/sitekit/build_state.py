@@ -16,6 +16,7 @@ from . import console
 from .checks import SiteData, check_all
 from .content import Slots
 from .errors import ContentError
+from .escaping import escape_strings
 from .site import Site
 
 CONFIG_KEY = "erkrath_build_state"
@@ -32,7 +33,18 @@ class BuildState:
     cache: dict = field(default_factory=dict)               # per-language results reused by every page
 
     def ui(self, code: str) -> dict[str, str]:
-        return self.data.ui(code)
+        """UI strings of a language (German where it lacks a key), merged once per build."""
+        key = f"ui:{code}"
+        if key not in self.cache:
+            self.cache[key] = self.data.ui(code)
+        return self.cache[key]
+
+    def escaped_ui(self, code: str) -> dict:
+        """The UI strings as safe HTML for the templates, escaped once per build."""
+        key = f"escaped-ui:{code}"
+        if key not in self.cache:
+            self.cache[key] = escape_strings(self.ui(code))
+        return self.cache[key]
 
 
 def i18n(config):

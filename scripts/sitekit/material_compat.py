@@ -17,6 +17,7 @@ overrides/ assume, and says what to re-check after an update:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 import importlib.util
@@ -83,6 +84,7 @@ def _hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
 
+@functools.lru_cache(maxsize=1)  # asked for on every page; the installed Material does not change during a build
 def search_worker_path() -> str:
     """Material's search worker below the site root, e.g. assets/javascripts/workers/search.a7633da7.min.js."""
     workers = sorted((templates_dir() / "assets" / "javascripts" / "workers").glob("search.*.min.js"))

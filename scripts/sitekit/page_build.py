@@ -19,7 +19,7 @@ from mkdocs.utils import get_relative_url
 from . import content, placeholders, render
 from .bidi import isolate_ltr_runs
 from .build_state import BuildState
-from .escaping import escape_page_texts, escape_strings, escaped
+from .escaping import escape_page_texts, escaped
 from .languages import SOURCE_LANGUAGE, Language, format_long_date
 from .offline import SIZE_MARKER
 from .pages import FOOTER_ROLES, is_offer_path
@@ -106,7 +106,7 @@ def page_context(state: BuildState, code: str, page, site_url: str) -> dict:
     here = page.url or "./"
     translated = set(site.available_languages(rel_path))
     context = {
-        "site_strings": escape_strings(state.ui(code)),
+        "site_strings": state.escaped_ui(code),
         "site_language": site.language(code),
         "site_languages": site.languages,
         "hreflang_links": [(lang.code, base + site.site_path(lang.code, rel_path))

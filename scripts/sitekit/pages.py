@@ -8,6 +8,7 @@ rest from the German page, so that menus and dates cannot drift between language
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -110,10 +111,15 @@ def read_page(path: Path, language: str, rel_path: str, display: str) -> Page:
 
 def icon_file(icon: str) -> Path | None:
     """The SVG of a Material icon name like ``material/school``; None if unknown."""
-    import material  # the theme ships its icons; no network needed
-
     if not isinstance(icon, str) or not ICON.fullmatch(icon):
         return None
+    return _icon_file(icon)
+
+
+@functools.lru_cache(maxsize=None)  # looked up for every offer card on every page that lists them
+def _icon_file(icon: str) -> Path | None:
+    import material  # the theme ships its icons; no network needed
+
     candidate = Path(material.__file__).parent / "templates" / ".icons" / f"{icon}.svg"
     return candidate if candidate.is_file() else None
 

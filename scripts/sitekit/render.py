@@ -3,6 +3,7 @@ translation notices. All text from data files is HTML-escaped here."""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from html import escape
@@ -68,9 +69,7 @@ def placeholder_html(found, context: DataContext) -> str:
 def _offer_cards(context: DataContext) -> list["OfferCard"]:
     site = context.site
     cards = []
-    for rel_path in site.source_pages:
-        if not is_offer_path(rel_path):
-            continue
+    for rel_path in site.offer_pages:
         text_code = context.text_code if site.has_page(context.text_code, rel_path) else SOURCE_LANGUAGE
         meta = site.page_meta(text_code, rel_path)
         cards.append(OfferCard(title=str(meta.get("title", "")), summary=str(meta.get("summary", "")),
@@ -122,11 +121,17 @@ def glossary_list(terms, language: str) -> str:
 
 def svg_icon(name: str, css: str = "icon") -> str:
     """Inline SVG of a Material icon, hidden from screen readers (its meaning is in text)."""
-    path = icon_file(name)
-    if path is None:
+    svg = _icon_svg(name) if isinstance(name, str) else ""
+    if not svg:
         return ""
-    svg = path.read_text(encoding="utf-8").strip()
     return svg.replace("<svg ", f'<svg class="{css}" aria-hidden="true" focusable="false" ', 1)
+
+
+@functools.lru_cache(maxsize=None)
+def _icon_svg(name: str) -> str:
+    """The icon file's text, read once per process (Material's icons do not change during a build)."""
+    path = icon_file(name)
+    return path.read_text(encoding="utf-8").strip() if path is not None else ""
 
 
 def external_mark(strings: dict[str, str]) -> str:
@@ -160,6 +165,7 @@ def offer_cards(offers: list[OfferCard], language: str) -> str:
     return f'<ul class="offer-cards">{"".join(items)}</ul>'
 
 
+@functools.lru_cache(maxsize=None)  # Babel parses its locale data on every call
 def language_name(code: str) -> str:
     """A language's own name in its own script (e.g. العربية), as its speakers look for it."""
     try:

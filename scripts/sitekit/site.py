@@ -15,11 +15,12 @@ from pathlib import Path, PurePosixPath
 
 from .errors import ContentError
 from .languages import SOURCE_LANGUAGE, Language
-from .pages import Page, read_page
+from .pages import Page, is_offer_path, read_page
 
 REPOSITORY = Path(__file__).resolve().parents[2]  # the checkout this sitekit belongs to
 
 
+@functools.lru_cache(maxsize=None)  # every page asks for every language's address of itself and the footer pages
 def page_url_in_language(rel_path: str) -> str:
     """URL path of a page below its language root: index.md -> "", a/b.md -> a/b/."""
     path = PurePosixPath(rel_path)
@@ -125,6 +126,11 @@ class Site:
     @property
     def source_pages(self) -> dict[str, Path]:
         return self.pages(SOURCE_LANGUAGE)
+
+    @functools.cached_property
+    def offer_pages(self) -> list[str]:
+        """The German offer pages (angebote/<name>.md), found once: the overview lists them on every pass."""
+        return [rel_path for rel_path in self.source_pages if is_offer_path(rel_path)]
 
     def has_page(self, code: str, rel_path: str) -> bool:
         return rel_path in self.pages(code)

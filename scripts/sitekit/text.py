@@ -42,9 +42,25 @@ def is_forbidden_in_text(char: str) -> bool:
     return unicodedata.category(char) == "Cc" and char not in ALLOWED_CONTROLS
 
 
+def _forbidden_pattern() -> re.Pattern:
+    """is_forbidden_in_text as one character class of ranges (control characters, Cc, all lie below U+00A0)."""
+    codes = sorted(BIDI_CONTROLS | INVISIBLE_IN_TEXT | {code for code in range(0xA0) if is_forbidden_in_text(chr(code))})
+    ranges: list[list[int]] = []
+    for code in codes:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return re.compile("[" + "".join(re.escape(chr(first)) + ("-" + re.escape(chr(last)) if last > first else "")
+                                    for first, last in ranges) + "]")
+
+
+FORBIDDEN_IN_TEXT = _forbidden_pattern()
+
+
 def forbidden_characters(text: str) -> list[tuple[int, str]]:
     """(index, character) of every character that must not appear in editor text."""
-    return [(index, char) for index, char in enumerate(text) if is_forbidden_in_text(char)]
+    return [(match.start(), match.group()) for match in FORBIDDEN_IN_TEXT.finditer(text)]
 
 
 def line_and_column(text: str, index: int, first_line: int = 1) -> tuple[int, int]:

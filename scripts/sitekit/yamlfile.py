@@ -86,9 +86,22 @@ def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode):
                        node.start_mark.line + 1) from None
 
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
-_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+_FAST = bool(getattr(yaml, "__with_libyaml__", False))
+
+
+class _FastLineLoader(yaml.CSafeLoader if _FAST else yaml.SafeLoader):
+    """The same loader on libyaml's parser (C, about ten times faster); used where PyYAML has it.
+
+    Only its successes are used: on any problem the text is parsed again by _LineLoader,
+    so that editors get exactly the same message (libyaml words some errors differently).
+    Texts with a tab go to _LineLoader directly: libyaml accepts tabs in places where PyYAML
+    refuses them ("a:<tab>b"), and editors keep the message that tabs are not allowed."""
+
+
+for _loader in (_LineLoader, _FastLineLoader):
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+    _loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 # Sets and ordered maps would need tags, which are refused anyway.
 
 
@@ -139,12 +152,21 @@ def yaml_error(path: str | Path, error: yaml.YAMLError) -> ContentError:
     return ContentError(path, f"Die Datei ist kein gültiges YAML: {german}", hint, line)
 
 
-def _scan_for_forbidden(text: str, path: str) -> None:
-    for token in yaml.scan(text, Loader=yaml.SafeLoader):
+def _scan_for_forbidden(text: str, path: str, loader=yaml.SafeLoader) -> None:
+    for token in yaml.scan(text, Loader=loader):
         for token_type, (what, hint) in _FORBIDDEN_TOKENS.items():
             if isinstance(token, token_type):
                 raise ContentError(path, f"{what} ist in den Dateien dieser Website nicht erlaubt.", hint,
                                    token.start_mark.line + 1)
+
+
+def _load(text: str, shown: str, loader_class) -> Any:
+    _scan_for_forbidden(text, shown, loader_class)
+    loader = loader_class(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
 
 
 def parse_yaml(text: str, path: str | Path, first_line: int = 1) -> Any:
@@ -156,13 +178,13 @@ def parse_yaml(text: str, path: str | Path, first_line: int = 1) -> Any:
                            "Teilen Sie die Angaben auf oder entfernen Sie, was nicht gebraucht wird.")
     check_characters(text, shown, first_line)
     text = "\n" * (first_line - 1) + text  # so that every mark is the file's line
-    try:
-        _scan_for_forbidden(text, shown)
-        loader = _LineLoader(text)
+    if _FAST and "\t" not in text:
         try:
-            data = loader.get_single_data()
-        finally:
-            loader.dispose()
+            return _load(text, shown, _FastLineLoader)
+        except (ContentError, _Refused, yaml.YAMLError):
+            pass  # parsed again below, for the message editors know
+    try:
+        data = _load(text, shown, _LineLoader)
     except _Refused as refused:
         raise ContentError(shown, refused.problem, refused.hint, refused.line) from None
     except yaml.YAMLError as error:
