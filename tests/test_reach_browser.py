@@ -93,12 +93,16 @@ def test_language_bar_on_every_page_above_the_fold_at_360_px(site, browser, base
 def test_hint_in_the_browsers_language_without_redirect_or_storage(browser, base_url, locale, page_path, expected):
     context = browser.new_context(locale=locale, viewport={"width": 360, "height": 640})
     page = context.new_page()
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url))
     page.goto(base_url + page_path)
     assert page.url == base_url + page_path   # no redirect
     hint = page.locator(".site-languages__hint")
     if expected is None:
         page.wait_for_timeout(300)
         assert hint.count() == 0
+        # The hint texts are fetched only when there is a hint to show.
+        assert not [url for url in fetched if url.endswith("language-hints.json")]
         context.close()
         return
     hint.wait_for()

@@ -187,3 +187,15 @@ def test_offline_manifest_per_language_lists_its_own_pages_shared_assets_and_has
         start = (built_page(site, lang.url_prefix, "index.md")).read_text(encoding="utf-8")
         assert "<!--offline-size-->" not in start and 'class="site-offline"' in start
     assert len(versions) == len(SITE.languages)
+
+
+def test_language_hint_texts_are_one_shared_file_not_part_of_every_page(site):
+    import json
+
+    hints = json.loads((site / "assets/javascripts/language-hints.json").read_text(encoding="utf-8"))
+    data = load_data(SITE)[0]
+    assert hints == {lang.code: {"offer": data.ui(lang.code)["language_hint"], "close": data.ui(lang.code)["language_hint_close"]}
+                     for lang in SITE.languages}
+    bar = soup(built_page(site, "uk", "links.md")).select_one("nav.site-languages")
+    assert len(bar.select("a[hreflang]")) == len(SITE.languages)
+    assert not bar.select("[data-hint]")

@@ -189,3 +189,15 @@ def test_readability_measure_counts_sentences_words_and_syllables():
     assert (result.sentences, result.words) == (5, 13)
     assert measure("Integrationsbeauftragte beraten Zugewanderte.").long_share > measure("Sie lernen Deutsch.").long_share
     assert measure("Kurz. Klar.").flesch_amstad > measure("Die Integrationsbeauftragten beraten Zugewanderte umfassend.").flesch_amstad
+
+
+def test_page_configuration_keeps_letters_but_stays_safe_in_a_script_element():
+    import jinja2
+
+    from sitekit.template_cache import use_plain_json
+
+    env = use_plain_json(jinja2.Environment())
+    out = env.from_string("<script>{{ value | tojson }}</script>").render(value={"t": "Скопійовано </script><b>'&"})
+    assert "Скопійовано" in out
+    assert out.count("</script>") == 1 and "<b>" not in out and "'" not in out.removeprefix("<script>")
+    assert json.loads(out.removeprefix("<script>").removesuffix("</script>")) == {"t": "Скопійовано </script><b>'&"}

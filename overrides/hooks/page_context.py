@@ -4,7 +4,7 @@ import mkdocs.plugins
 import sitekit_path  # noqa: F401 - makes sitekit importable
 
 from sitekit import build_state, console
-from sitekit.page_build import compact_html, html_with_direction, page_context
+from sitekit.page_build import compact_html, html_with_direction, page_context, write_language_hints
 
 
 @mkdocs.plugins.event_priority(-200)  # after the i18n plugin's page context
@@ -21,3 +21,8 @@ def on_post_page(output, page, config):
     if state.errors:
         return console.error_page(state.errors)
     return compact_html(html_with_direction(output, state.site.language(build_state.current_language(config))))
+
+
+def on_post_build(config):
+    if build_state.is_last_pass(config) and not build_state.of(config).errors:
+        write_language_hints(config.site_dir, build_state.of(config))

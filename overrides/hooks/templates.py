@@ -1,9 +1,10 @@
-"""Hook: theme templates are compiled once per build, not once per language (sitekit/template_cache.py)."""
+"""Hook: theme templates are compiled once per build, not once per language; page configuration
+without escaped letters (sitekit/template_cache.py)."""
 
 import sitekit_path  # noqa: F401 - makes sitekit importable
 
-from sitekit.template_cache import use_cache
+from sitekit.template_cache import use_cache, use_plain_json
 
 
 def on_env(env, config, files):
-    return use_cache(env)
+    return use_plain_json(use_cache(env))

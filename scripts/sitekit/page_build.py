@@ -10,7 +10,9 @@ right-to-left text. Template step: languages, hreflang, footer and date for the 
 from __future__ import annotations
 
 import html as html_lib
+import json
 import re
+from pathlib import Path
 from urllib.parse import quote
 
 from markupsafe import Markup
@@ -20,6 +22,7 @@ from . import content, placeholders, render
 from .bidi import isolate_ltr_runs
 from .build_state import BuildState
 from .escaping import escape_page_texts, escaped
+from .files import write_text_atomically
 from .languages import SOURCE_LANGUAGE, Language, format_long_date
 from .offline import SIZE_MARKER
 from .pages import FOOTER_ROLES, is_offer_path
@@ -112,8 +115,8 @@ def page_context(state: BuildState, code: str, page, site_url: str) -> dict:
         "hreflang_links": [(lang.code, base + site.site_path(lang.code, rel_path))
                            for lang in site.languages if lang.code in translated]
                           + [("x-default", base + site.site_path(SOURCE_LANGUAGE, rel_path))],
-        "switcher_links": [(lang, get_relative_url(site.site_path(lang.code, rel_path) or "./", here), hint, close)
-                           for lang, hint, close in language_hints(state)],
+        "switcher_links": [(lang, get_relative_url(site.site_path(lang.code, rel_path) or "./", here))
+                           for lang in site.languages],
         "footer_pages": [(title, get_relative_url(target, here)) for title, target in footer_targets(state, code)],
     }
     if code != SOURCE_LANGUAGE and code in translated:
@@ -170,13 +173,21 @@ def flyer_codes(state: BuildState, code: str, rel_path: str, base: str) -> list[
     return codes
 
 
-def language_hints(state: BuildState) -> list[tuple[Language, str, str]]:
-    """Every language with its hint texts ("Read this page in …", "Close this note") for the language bar."""
-    if "language_hints" not in state.cache:
-        state.cache["language_hints"] = [
-            (lang, escaped(state.ui(lang.code)["language_hint"]), escaped(state.ui(lang.code)["language_hint_close"]))
-            for lang in state.site.languages]
-    return state.cache["language_hints"]
+LANGUAGE_HINTS_FILE = "assets/javascripts/language-hints.json"
+
+
+def language_hint_texts(state: BuildState) -> dict[str, dict[str, str]]:
+    """Every language's hint texts ("Read this page in …", "Close this note"), as plain text.
+
+    One shared file, fetched by language-hint.js only when it has a hint to show: as attributes of
+    the language bar they cost every page half a kilobyte (gzip) that nearly no reader uses."""
+    return {lang.code: {"offer": state.ui(lang.code)["language_hint"], "close": state.ui(lang.code)["language_hint_close"]}
+            for lang in state.site.languages}
+
+
+def write_language_hints(site_dir: str | Path, state: BuildState) -> None:
+    text = json.dumps(language_hint_texts(state), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    write_text_atomically(Path(site_dir) / LANGUAGE_HINTS_FILE, text + "\n")
 
 
 def preview_context(state: BuildState, code: str) -> dict:

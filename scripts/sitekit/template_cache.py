@@ -38,3 +38,11 @@ CACHE = MemoryBytecodeCache()
 def use_cache(env: jinja2.Environment, cache: MemoryBytecodeCache = CACHE) -> jinja2.Environment:
     env.bytecode_cache = cache
     return env
+
+
+def use_plain_json(env: jinja2.Environment) -> jinja2.Environment:
+    """``tojson`` writes letters as they are instead of ``\\uXXXX`` escapes (Material's page
+    configuration carries its UI texts: six bytes per Cyrillic or Arabic letter instead of two).
+    Jinja still escapes ``< > & '``, so the output stays safe inside a script element."""
+    env.policies["json.dumps_kwargs"] = {**env.policies.get("json.dumps_kwargs", {}), "ensure_ascii": False}
+    return env

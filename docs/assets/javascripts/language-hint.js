@@ -2,7 +2,8 @@
    address) on a page in another language than the first of the site's languages their browser
    prefers (navigator.languages) is offered this page in that language. No redirect, nothing stored:
    within the site the hint does not come back, because the reader then comes from this site. Without
-   JavaScript nothing changes. The texts are the language bar's data attributes (partials/language-bar.html). */
+   JavaScript nothing changes. The texts of all languages are one shared file, fetched only when there is
+   a hint to show (written by the build: sitekit/page_build.py, write_language_hints). */
 "use strict";
 (function () {
   const bar = document.querySelector(".site-languages[data-site-root]");
@@ -17,13 +18,19 @@
     const code = links.has(tag) ? tag : tag.split("-")[0];
     if (code === page) return;
     const link = links.get(code);
-    if (link && link.dataset.hint) {
-      show(link);
+    if (link && !link.hasAttribute("aria-current")) {
+      fetch(new URL("assets/javascripts/language-hints.json", root))
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (texts) {
+          const text = texts && texts[link.hreflang];
+          if (text && typeof text.offer === "string" && typeof text.close === "string") show(link, text);
+        })
+        .catch(function () { /* no hint: the language bar is there anyway */ });
       return;
     }
   }
 
-  function show(link) {
+  function show(link, text) {
     const hint = document.createElement("p");
     hint.className = "site-languages__hint";
     hint.lang = link.lang;
@@ -31,11 +38,11 @@
     const offer = document.createElement("a");
     offer.href = link.href;
     offer.hreflang = link.hreflang;
-    offer.textContent = link.dataset.hint;
+    offer.textContent = text.offer;
     const close = document.createElement("button");
     close.type = "button";
     close.className = "site-languages__close";
-    close.setAttribute("aria-label", link.dataset.hintClose);
+    close.setAttribute("aria-label", text.close);
     close.addEventListener("click", function () {
       hint.remove();
       link.focus();
