@@ -22,5 +22,7 @@ def on_nav(nav, config, files):
 def on_page_context(context, page, config, nav):
     """page_in_nav: toc.html links its title to the drawer's __toc switch only on pages in the menu."""
     state = build_state.of(config)
+    if state.errors:  # serving with content errors: no navigation was arranged, on_post_page shows them
+        return context
     context["page_in_nav"] = page.file.src_uri in state.cache[f"nav-pages:{build_state.current_language(config)}"]
     return context

@@ -39,7 +39,11 @@ class Rendering:
         return compile_patterns(self.match or (self.term,))
 
     def found_in(self, text: str) -> bool:
-        return bool(self.pattern.search(text.translate(APOSTROPHES)))
+        return self.found_in_normalized(text.translate(APOSTROPHES))
+
+    def found_in_normalized(self, text: str) -> bool:
+        """``text`` with apostrophes already unified (once per text, not once per term)."""
+        return bool(self.pattern.search(text))
 
 
 @dataclass(frozen=True)
@@ -118,13 +122,22 @@ def missing_terms(terms: list[Term], german_text: str, translated_text: str, cod
                   check_brackets: bool = True) -> list[str]:
     """German-language descriptions of each glossary term the translation does not render as approved."""
     findings = []
-    for term in terms:
+    translated_text = translated_text.translate(APOSTROPHES)
+    in_german = _found_in(tuple(term.german for term in terms), german_text)
+    for term, found in zip(terms, in_german):
         own = term.renderings.get(code)
-        if own is None or not term.german.found_in(german_text):
+        if own is None or not found:
             continue
-        if not own.found_in(translated_text):
+        if not own.found_in_normalized(translated_text):
             findings.append(f"Der Begriff „{term.german.term}“ steht im Original; die Übersetzung verwendet nicht "
                             f"„{own.term}“ (Glossar, data/glossary.yml)")
-        elif check_brackets and term.keep_german and code != SOURCE_LANGUAGE and not term.german.found_in(translated_text):
+        elif check_brackets and term.keep_german and code != SOURCE_LANGUAGE and not term.german.found_in_normalized(translated_text):
             findings.append(f"Nach „{own.term}“ fehlt einmal das deutsche Wort in Klammern: „{own.term} ({term.german.term})“")
     return findings
+
+
+@functools.lru_cache(maxsize=64)
+def _found_in(renderings: tuple[Rendering, ...], text: str) -> tuple[bool, ...]:
+    """Which renderings ``text`` uses; cached because every language compares with the same German text."""
+    text = text.translate(APOSTROPHES)
+    return tuple(rendering.found_in_normalized(text) for rendering in renderings)

@@ -323,9 +323,12 @@ def mark_external_links(html: str, strings: dict[str, str], own_origin: str = ""
     return _EXTERNAL_A.sub(replace, html)
 
 
+@functools.lru_cache(maxsize=4096)
 def qr_code_svg(url: str) -> str:
     """A QR code for ``url`` as inline SVG (made at build time by segno; nothing is requested from
-    elsewhere). Error correction M survives a creased or smudged print; quiet zone of 4 modules."""
+    elsewhere). Error correction M survives a creased or smudged print; quiet zone of 4 modules.
+    Cached: two of an offer flyer's three codes (the German page, the language list) are the same
+    in every language, and choosing the best mask costs about 10 ms per code."""
     import segno
 
     svg = segno.make_qr(url, error="m").svg_inline(scale=1, border=4, omitsize=True, svgclass="qr-code",
