@@ -42,9 +42,9 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from sitekit.site import copy_project  # noqa: E402
 from sitekit.translation import source_hash_of  # noqa: E402
 
-PROJECT_PARTS = ("docs", "data", "overrides", "scripts", "mkdocs.yml")
 COPY_FOLDER = "teil-{k}"
 SOURCE_LANGUAGE = "de"
 DEFAULT_SIZES = (1, 10, 50)
@@ -115,12 +115,7 @@ def languages_of(mkdocs_yml: Path) -> list[str]:
 
 def make_project(target: Path, factor: int, source_root: Path = ROOT) -> Path:
     """A copy of the project with the content at ``factor`` times its size, plus mkdocs-bare.yml."""
-    for part in PROJECT_PARTS:
-        source = source_root / part
-        if source.is_dir():
-            shutil.copytree(source, target / part, ignore=shutil.ignore_patterns("__pycache__", ".tmp-*"))
-        else:
-            shutil.copy2(source, target / part)
+    copy_project(target, source_root)
     languages = languages_of(target / "mkdocs.yml")
     pages = scaled_pages(read_pages(target / "docs", languages), factor)
     for code, files in pages.items():

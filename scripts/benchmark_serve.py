@@ -18,7 +18,6 @@ import argparse
 import os
 import random
 import re
-import shutil
 import signal
 import socket
 import statistics
@@ -31,7 +30,10 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PROJECT_PARTS = ("docs", "data", "overrides", "scripts", "mkdocs.yml")
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from sitekit.site import copy_project  # noqa: E402
+
 BUDGET = 1.5  # seconds from save to page, on today's content
 POLL = 0.02
 ALL = "all"       # --language all: every language, as `make serve-all`
@@ -69,15 +71,6 @@ def wait_for(url: str, needle: str, timeout: float) -> float | None:
         time.sleep(POLL)
     return None
 
-
-def copy_project(target: Path) -> Path:
-    for part in PROJECT_PARTS:
-        source = ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, target / part, ignore=shutil.ignore_patterns("__pycache__", ".tmp-*"))
-        else:
-            shutil.copy2(source, target / part)
-    return target
 
 
 def build_seconds(log_text: str) -> list[float]:

@@ -4,7 +4,6 @@ copies of the project for tests that break content on purpose."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,11 +13,11 @@ from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE_URL = "http://127.0.0.1:8000/"
-PROJECT_PARTS = ("docs", "data", "overrides", "scripts", "mkdocs.yml")
 
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from builder import build_command  # noqa: E402
+from sitekit.site import copy_project  # noqa: E402
 
 
 def run_build(project: Path, site_dir: Path, site_url: str = SITE_URL, builder: str | None = None
@@ -27,16 +26,6 @@ def run_build(project: Path, site_dir: Path, site_url: str = SITE_URL, builder: 
     env = {**os.environ, "SITE_URL": site_url, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
     return subprocess.run(build_command(site_dir, builder), cwd=project, env=env, capture_output=True, text=True,
                           timeout=600)
-
-
-def copy_project(target: Path) -> Path:
-    for part in PROJECT_PARTS:
-        source = ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, target / part, ignore=shutil.ignore_patterns("__pycache__", ".tmp-*"))
-        else:
-            shutil.copy2(source, target / part)
-    return target
 
 
 @pytest.fixture(scope="session")

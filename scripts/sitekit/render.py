@@ -15,7 +15,7 @@ from mkdocs.utils import get_relative_url
 from .data import Contact, LinkGroup, pick
 from .documents import DOCUMENT_TYPES, DOCUMENTS_URL, DocumentEntry, DocumentState
 from .languages import EASY_LANGUAGE, SOURCE_LANGUAGE, babel_locale, format_long_date, number_locale, text_direction
-from .pages import icon_file, is_offer_path, order_of
+from .pages import icon_file, order_of
 from .strings import fill
 from .translation import MACHINE, MISSING, OUTDATED, REVIEWED
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -18,6 +19,18 @@ from .languages import SOURCE_LANGUAGE, Language
 from .pages import Page, is_offer_path, read_page
 
 REPOSITORY = Path(__file__).resolve().parents[2]  # the checkout this sitekit belongs to
+PROJECT_PARTS = ("docs", "data", "overrides", "scripts", "mkdocs.yml")  # what a build needs
+
+
+def copy_project(target: Path, source_root: Path = REPOSITORY) -> Path:
+    """A buildable copy of the project (tests and benchmarks change and build copies, never the checkout)."""
+    for part in PROJECT_PARTS:
+        source = source_root / part
+        if source.is_dir():
+            shutil.copytree(source, target / part, ignore=shutil.ignore_patterns("__pycache__", ".tmp-*"))
+        else:
+            shutil.copy2(source, target / part)
+    return target
 
 
 @functools.lru_cache(maxsize=None)  # every page asks for every language's address of itself and the footer pages
