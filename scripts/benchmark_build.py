@@ -67,11 +67,14 @@ def join_page(meta: dict, body: str) -> str:
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000) + "---\n" + body
 
 
-def copy_page(meta: dict, k: int) -> dict:
-    """Front matter of copy number k: numbered title, no footer role (each role has one page)."""
+def copy_page(meta: dict, k: int, rel_path: str = "") -> dict:
+    """Front matter of copy number k: numbered title, no footer role (each role has one page);
+    the copied start page leads its own top-level section, after the real ones (own order number)."""
     copied = {key: value for key, value in meta.items() if key != "footer"}
     if "title" in copied:
         copied["title"] = f"{copied['title']} {k}"
+    if rel_path == "index.md" and "order" in copied:
+        copied["order"] = 1000 + k
     return copied
 
 
@@ -87,7 +90,7 @@ def scaled_pages(pages: dict[str, dict[str, str]], factor: int) -> dict[str, dic
         new_hashes, old_hashes = {}, {}
         for rel_path, text in german.items():
             meta, body = split_page(text)
-            copied = copy_page(meta, k)
+            copied = copy_page(meta, k, rel_path)
             old_hashes[rel_path] = source_hash_of(meta, body)
             new_hashes[rel_path] = source_hash_of(copied, body)
             result[SOURCE_LANGUAGE][f"{folder}/{rel_path}"] = join_page(copied, body)
@@ -96,7 +99,7 @@ def scaled_pages(pages: dict[str, dict[str, str]], factor: int) -> dict[str, dic
                 continue
             for rel_path, text in files.items():
                 meta, body = split_page(text)
-                copied = copy_page(meta, k)
+                copied = copy_page(meta, k, rel_path)
                 translation = copied.get("translation")
                 if isinstance(translation, dict) and translation.get("source_hash") == old_hashes.get(rel_path):
                     copied["translation"] = {**translation, "source_hash": new_hashes[rel_path]}

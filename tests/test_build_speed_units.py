@@ -259,3 +259,13 @@ def test_offer_pages_are_the_german_pages_directly_in_angebote_but_the_overview(
     assert site.offer_pages == [rel for rel in site.source_pages
                                 if rel.startswith("angebote/") and rel.count("/") == 1 and rel != "angebote/index.md"]
     assert len(site.offer_pages) >= 9 and site.offer_pages is site.offer_pages
+
+
+def test_scaled_project_passes_the_content_check(tmp_path):
+    """The benchmark measures builds, not refusals: its generated content must be valid content."""
+    from sitekit.checks import check_all
+    from sitekit.site import Site
+
+    project = benchmark_build.make_project(tmp_path / "project", 2)
+    errors, _ = check_all(Site.load(project))
+    assert errors == []
