@@ -25,6 +25,12 @@ if TYPE_CHECKING:
     from .site import Site
 
 APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'"})
+_APOSTROPHE_VARIANTS = re.compile("[’ʼ`]")
+
+
+def _unify_apostrophes(text: str) -> str:
+    # str.translate looks up every character; most texts have none of these
+    return text.translate(APOSTROPHES) if _APOSTROPHE_VARIANTS.search(text) else text
 
 
 @dataclass(frozen=True)
@@ -39,7 +45,7 @@ class Rendering:
         return compile_patterns(self.match or (self.term,))
 
     def found_in(self, text: str) -> bool:
-        return self.found_in_normalized(text.translate(APOSTROPHES))
+        return self.found_in_normalized(_unify_apostrophes(text))
 
     def found_in_normalized(self, text: str) -> bool:
         """``text`` with apostrophes already unified (once per text, not once per term)."""
@@ -122,7 +128,7 @@ def missing_terms(terms: list[Term], german_text: str, translated_text: str, cod
                   check_brackets: bool = True) -> list[str]:
     """German-language descriptions of each glossary term the translation does not render as approved."""
     findings = []
-    translated_text = translated_text.translate(APOSTROPHES)
+    translated_text = _unify_apostrophes(translated_text)
     in_german = _found_in(tuple(term.german for term in terms), german_text)
     for term, found in zip(terms, in_german):
         own = term.renderings.get(code)
@@ -136,8 +142,8 @@ def missing_terms(terms: list[Term], german_text: str, translated_text: str, cod
     return findings
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=4096)  # every German text of a large site: the check compares it 12 times
 def _found_in(renderings: tuple[Rendering, ...], text: str) -> tuple[bool, ...]:
     """Which renderings ``text`` uses; cached because every language compares with the same German text."""
-    text = text.translate(APOSTROPHES)
+    text = _unify_apostrophes(text)
     return tuple(rendering.found_in_normalized(text) for rendering in renderings)

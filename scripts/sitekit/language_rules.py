@@ -8,6 +8,7 @@ names on Dari pages), or statements that depend on the text direction (the menu 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -109,10 +110,11 @@ def number_value(token: str, rules: LanguageRules) -> str | None:
     return integer + (f".{match.group('fraction')}" if match.group("fraction") else "")
 
 
-def _numbers(text: str, keep_as_is: tuple[str, ...]) -> list[str]:
+@functools.lru_cache(maxsize=4096)  # the German text of a page is read once for every language
+def _numbers(text: str, keep_as_is: tuple[str, ...]) -> tuple[str, ...]:
     for name in keep_as_is:
         text = text.replace(name, " ")
-    return NUMBER.findall(DATE.sub(" ", text.translate(DIGITS)))
+    return tuple(NUMBER.findall(DATE.sub(" ", text.translate(DIGITS))))
 
 
 def number_problems(text: str, rules: LanguageRules, keep_as_is: tuple[str, ...] = (),

@@ -47,12 +47,21 @@ def page_paths(state: BuildState, code: str) -> list[str]:
     return [state.site.site_path(code, rel_path) for rel_path in state.site.source_pages]
 
 
-def _referenced_files(site_dir: Path, page_path: str, html: str) -> set[str]:
-    """Files (not pages) below the site root that a page's HTML links to or loads."""
+def _referenced_files(site_dir: Path, page_path: str, html: str, is_file: dict[str, bool] | None = None) -> set[str]:
+    """Files (not pages) below the site root that a page's HTML links to or loads.
+
+    ``is_file``: answers already known (every page of a language loads the same assets)."""
+    known = {} if is_file is None else is_file
     found = set()
     for target in LOCAL_REFERENCE.findall(html):
+        if target.endswith("/"):  # a page (directory address), not a file
+            continue
         path = posixpath.normpath(posixpath.join("/" + page_path, unquote(target))).lstrip("/")
-        if path and not path.startswith("..") and (site_dir / path).is_file():
+        if not path or path.startswith(".."):
+            continue
+        if path not in known:
+            known[path] = (site_dir / path).is_file()
+        if known[path]:
             found.add(path)
     return found
 
@@ -80,9 +89,10 @@ def language_files(site_dir: Path, state: BuildState, code: str) -> list[str]:
     # every page in a full build (missing translations show German); only its own while serving one language
     pages = [path for path in page_paths(state, code) if (site_dir / path / "index.html").is_file()]
     files: set[str] = set(_search_files(site_dir, prefix, code)) | {f"{FOLDER}/{code}.html"}
+    is_file: dict[str, bool] = {}
     for path in pages:
         html = (site_dir / path / "index.html").read_text(encoding="utf-8")
-        files |= {file for file in _referenced_files(site_dir, path, html) if not file.endswith(".html")}
+        files |= {file for file in _referenced_files(site_dir, path, html, is_file) if not file.endswith(".html")}
     files.discard(WORKER_FILE)
     return pages + sorted(files)
 

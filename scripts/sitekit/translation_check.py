@@ -9,6 +9,7 @@ language's rules (data/languages.yml: number separators, words to flag).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from typing import TYPE_CHECKING
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 # Arabic-Indic (U+0660..) and Extended Arabic-Indic/Persian (U+06F0..) digits -> ASCII
 DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+OTHER_DIGITS = re.compile("[٠-٩۰-۹]")
 FENCE = re.compile(r"^(```|~~~).*?^\1", re.S | re.M)
 HEADING = re.compile(r"^(#{1,6})\s+\S", re.M)
 MARKDOWN_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
@@ -33,8 +35,11 @@ PHONE = re.compile(r"(?:\+|\b0)\d[\d /-]{5,}\d")
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
+@functools.lru_cache(maxsize=4096)  # a German page is compared with every language (callers only read)
 def facts(markdown: str) -> dict[str, Counter]:
-    text = FENCE.sub("", markdown).translate(DIGITS)
+    text = FENCE.sub("", markdown)
+    if OTHER_DIGITS.search(text):
+        text = text.translate(DIGITS)
     # Anchors (#…) differ between languages: headings are translated. The check of each
     # page makes sure an anchor exists in the target page of the same language.
     links = [target.split("#")[0] or target for target in MARKDOWN_LINK.findall(text) + HTML_LINK.findall(text)]
@@ -83,16 +88,21 @@ def compare(german_markdown: str, translated_markdown: str, file: str) -> list[C
 
 
 def compare_language(german_text: str, translated_text: str, file: str, code: str, terms: list[Term],
-                     rules: Rules, file_text: str = "") -> list[ContentError]:
+                     rules: Rules, file_text="") -> list[ContentError]:
     """Glossary terms not rendered as approved, numbers or words the language's readers read differently.
-    ``file_text``: the whole translated file, to name the line of a finding."""
+    ``file_text``: the whole translated file (or a function that reads it, called only for a finding),
+    to name the line of a finding."""
     errors = [ContentError(file, finding.rstrip(".") + ".", GLOSSARY_HINT)
               for finding in missing_terms(list(terms), german_text, translated_text, code)]
     language = rules.of(code)
     if language is not None:
-        for finding in number_problems(translated_text, language, rules.keep_as_is, german_text, rules.of(SOURCE_LANGUAGE)):
+        numbers = number_problems(translated_text, language, rules.keep_as_is, german_text, rules.of(SOURCE_LANGUAGE))
+        words = word_problems(translated_text, language)
+        if (numbers or words) and callable(file_text):
+            file_text = file_text()
+        for finding in numbers:
             errors.append(ContentError(file, finding.rstrip(".") + ".", NUMBER_HINT, _line_of(file_text, finding)))
-        for finding in word_problems(translated_text, language):
+        for finding in words:
             errors.append(ContentError(file, f"Sprachform ({language.variant or code}): {finding.rstrip('.')}.", WORD_HINT,
                                        _line_of(file_text, finding)))
     return errors
@@ -136,7 +146,7 @@ def check_translations(site: "Site") -> list[ContentError]:
                 page, german = site.page(code, rel_path), site.page(SOURCE_LANGUAGE, rel_path)
                 errors += compare(german.body, page.body, page.display)
                 errors += compare_language(page_text(german), page_text(page), page.display, code, terms, rules,
-                                           page.path.read_text(encoding="utf-8"))
+                                           lambda: page.path.read_text(encoding="utf-8"))
             except ContentError as error:
                 errors.append(error)
     return errors
