@@ -18,5 +18,8 @@ def site_builder() -> str:
 
 
 def build_command(site_dir: Path, builder: str | None = None) -> list[str]:
-    """`<builder> build --strict` into ``site_dir``, run with this Python (the project's venv)."""
-    return [sys.executable, "-m", builder or site_builder(), "build", "--strict", "--site-dir", str(site_dir)]
+    """`<builder> build --strict` into ``site_dir``, run with this Python (the project's venv).
+    ProperDocs is given mkdocs.yml by name (found by itself, it prints a notice asking to rename it)."""
+    name = builder or site_builder()
+    config = ["-f", "mkdocs.yml"] if name == "properdocs" else []
+    return [sys.executable, "-m", name, "build", "--strict", *config, "--site-dir", str(site_dir)]

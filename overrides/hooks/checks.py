@@ -11,9 +11,9 @@ def on_startup(command, dirty):
     console.install(command)
 
 
-
 @mkdocs.plugins.event_priority(-200)  # after the i18n plugin has set the language and its texts
 def on_config(config):
     if build_state.is_first_pass(config):
+        console.watch_nested_builds(config.plugins.get("i18n"))
         build_state.start(config)
     return config

@@ -19,15 +19,24 @@ TRANSLATIONS = [
     (re.compile(r"Detected file changes"), "Änderung gespeichert – baue neu …"),
 ]
 _command: list[str] = []
+# MkDocs logs as "mkdocs", ProperDocs (the second build path, README "Which builder") as "properdocs".
+BUILDER_LOGGERS = ("mkdocs", "properdocs")
+NESTED_BUILD_LINES = ("Documentation built in", "Building documentation to directory")
+_i18n_plugin: list = []  # the i18n plugin: its `building` flag is set while it builds the other languages
 
 
 class GermanConsole(logging.Filter):
     """Keeps warnings and errors, translates the INFO lines editors need, drops the others."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.levelno >= logging.WARNING or logging.getLogger("mkdocs").getEffectiveLevel() < logging.INFO:
+        verbose = any(logging.getLogger(name).getEffectiveLevel() < logging.INFO for name in BUILDER_LOGGERS
+                      if logging.getLogger(name).handlers)
+        if record.levelno >= logging.WARNING or verbose:
             return True  # problems always; everything with --verbose
         message = record.getMessage()
+        if _i18n_plugin and getattr(_i18n_plugin[0], "building", False) and message.startswith(NESTED_BUILD_LINES):
+            # one line per language build: the i18n plugin filters them for MkDocs' logger only
+            return False
         for pattern, german in TRANSLATIONS:
             match = pattern.search(message)
             if match:
@@ -40,9 +49,15 @@ class GermanConsole(logging.Filter):
 def install(command: str) -> None:
     """Once per process (MkDocs' on_startup): German console output."""
     _command[:] = [command]
-    for handler in logging.getLogger("mkdocs").handlers:
-        if not any(isinstance(existing, GermanConsole) for existing in handler.filters):
-            handler.addFilter(GermanConsole())
+    for name in BUILDER_LOGGERS:
+        for handler in logging.getLogger(name).handlers:
+            if not any(isinstance(existing, GermanConsole) for existing in handler.filters):
+                handler.addFilter(GermanConsole())
+
+
+def watch_nested_builds(i18n_plugin) -> None:
+    """Called with the i18n plugin once per build: its per-language builds stay silent under ProperDocs too."""
+    _i18n_plugin[:] = [i18n_plugin] if i18n_plugin is not None else []
 
 
 def serving() -> bool:
