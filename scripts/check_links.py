@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sitekit import data  # noqa: E402
+from sitekit import console, data  # noqa: E402
 from sitekit.errors import ContentError  # noqa: E402
 from sitekit.site import REPOSITORY  # noqa: E402
 
@@ -73,8 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         links = collect(args.links, args.contacts)
     except ContentError as error:
-        print(f"Fehler: {error}", file=sys.stderr)
-        return 2
+        return console.refuse(error)
     context = ssl.create_default_context(cafile=os.environ.get("SSL_CERT_FILE"))
     last_request: dict[str, float] = {}
     broken = []
@@ -102,4 +101,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    console.exit_with(main)

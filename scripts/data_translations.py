@@ -20,10 +20,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import yaml  # noqa: E402
 
+from sitekit import console  # noqa: E402
 from sitekit.errors import ContentError  # noqa: E402
 from sitekit.fields import LANGUAGE_CODE, plain_text  # noqa: E402
 from sitekit.files import locked, write_text_atomically  # noqa: E402
-from sitekit.site import REPOSITORY as ROOT  # noqa: E402
+from sitekit.site import REPOSITORY as ROOT, Site  # noqa: E402
 from sitekit.yamlfile import LineDict, load_yaml, parse_yaml  # noqa: E402
 
 DATA_FILES = ("data/links.yml", "data/contacts.yml", "data/documents.yml")
@@ -53,6 +54,7 @@ def texts(rel_path: str) -> list[tuple[str, LineDict]]:
 
 
 def cmd_export(args) -> int:
+    Site.load().translation_language(args.language)
     entries = []
     for rel_path in DATA_FILES:
         for path, mapping in texts(rel_path):
@@ -63,6 +65,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_import(args) -> int:
+    Site.load().translation_language(args.language)
     with locked(ROOT / "data" / ".data-translations.lock"):
         return _import(args)
 
@@ -111,12 +114,8 @@ def main(argv=None) -> int:
     try:
         return args.run(args)
     except ContentError as error:
-        print(f"Fehler: {error}", file=sys.stderr)
-        return 2
+        return console.refuse(error)
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except BrokenPipeError:  # output piped into `head` and the like
-        sys.exit(0)
+    console.exit_with(main)

@@ -22,10 +22,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import yaml  # noqa: E402
 
+from sitekit import console  # noqa: E402
 from sitekit.errors import ContentError  # noqa: E402
 from sitekit.files import locked, write_text_atomically  # noqa: E402
 from sitekit.glossary import Rendering, Term, _rendering, load_glossary  # noqa: E402
-from sitekit.languages import SOURCE_LANGUAGE  # noqa: E402
 from sitekit.site import Site  # noqa: E402
 from sitekit.yamlfile import load_yaml  # noqa: E402
 
@@ -48,6 +48,7 @@ def render_glossary(header: str, terms: list[Term], order: list[str]) -> str:
 
 
 def cmd_export(site: Site, args) -> int:
+    site.translation_language(args.language)
     entries = []
     for term in load_glossary(site):
         own = term.renderings.get(args.language)
@@ -59,9 +60,7 @@ def cmd_export(site: Site, args) -> int:
 
 
 def cmd_import(site: Site, args) -> int:
-    if args.language not in site.codes or args.language == SOURCE_LANGUAGE:
-        raise ContentError("Aufruf", f"Die Sprache „{args.language}“ ist nicht eingerichtet.",
-                           f"Möglich: {', '.join(c for c in site.codes if c != SOURCE_LANGUAGE)}.")
+    site.translation_language(args.language)
     entries = load_yaml(Path(args.file), args.file) or []
     given: dict[str, Rendering] = {}
     for entry in entries:
@@ -117,12 +116,8 @@ def main(argv=None) -> int:
     try:
         return args.run(Site.load(), args)
     except ContentError as error:
-        print(f"Fehler: {error}", file=sys.stderr)
-        return 2
+        return console.refuse(error)
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except BrokenPipeError:  # output piped into `head` and the like
-        sys.exit(0)
+    console.exit_with(main)

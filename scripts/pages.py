@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from sitekit import console  # noqa: E402
 from sitekit.errors import ContentError  # noqa: E402
 from sitekit.page_moves import delete, move  # noqa: E402
 from sitekit.site import Site  # noqa: E402
@@ -54,10 +55,9 @@ def main(argv=None) -> int:
         else:
             report(delete(site, args.page, args.redirect_to), f"Seite gelöscht: {args.page}.")
     except ContentError as error:
-        print(f"Fehler: {error}", file=sys.stderr)
-        return 2
+        return console.refuse(error)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    console.exit_with(main)

@@ -33,6 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from sitekit import console  # noqa: E402
 from sitekit.errors import ContentError  # noqa: E402
 from sitekit.files import write_text_atomically  # noqa: E402
 from sitekit.languages import SOURCE_LANGUAGE  # noqa: E402
@@ -56,13 +57,6 @@ def page_arg(site: Site, value: str) -> str:
         raise UsageError(f"Die deutsche Seite docs/{SOURCE_LANGUAGE}/{rel} gibt es nicht. "
                          f"Geben Sie den Pfad unter docs/{SOURCE_LANGUAGE}/ an, z. B. angebote/integrationskurs.md.")
     return rel
-
-
-def language_arg(site: Site, code: str) -> str:
-    others = [c for c in site.codes if c != SOURCE_LANGUAGE]
-    if code not in others:
-        raise UsageError(f"Die Sprache „{code}“ ist nicht eingerichtet. Möglich: {', '.join(others)}.")
-    return code
 
 
 def set_translation_meta(text: str, **values: str) -> str:
@@ -111,7 +105,7 @@ def cmd_report(site: Site, args) -> int:
 
 
 def cmd_start(site: Site, args) -> int:
-    rel, code = page_arg(site, args.page), language_arg(site, args.language)
+    rel, code = page_arg(site, args.page), site.translation_language(args.language)
     german = site.page(SOURCE_LANGUAGE, rel)
     target = site.docs_dir / code / rel
     if target.exists() and not args.force:
@@ -126,7 +120,7 @@ def cmd_start(site: Site, args) -> int:
 
 
 def cmd_review(site: Site, args) -> int:
-    rel, code = page_arg(site, args.page), language_arg(site, args.language)
+    rel, code = page_arg(site, args.page), site.translation_language(args.language)
     if not site.has_page(code, rel):
         raise UsageError(f"docs/{code}/{rel} gibt es noch nicht. Legen Sie sie mit „start“ an und übersetzen Sie sie.")
     reviewers = load_reviewers(site)
@@ -164,7 +158,7 @@ def german_text_at_hash(site: Site, rel: str, wanted: str) -> str | None:
 
 
 def cmd_diff(site: Site, args) -> int:
-    rel, code = page_arg(site, args.page), language_arg(site, args.language)
+    rel, code = page_arg(site, args.page), site.translation_language(args.language)
     if not site.has_page(code, rel):
         raise UsageError(f"docs/{code}/{rel} gibt es noch nicht.")
     status = site.translation_states.status(rel, code)
@@ -307,9 +301,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(Site.load(), args)
     except (UsageError, ContentError) as error:
-        print(f"Fehler: {error}", file=sys.stderr)
-        return 2
+        return console.refuse(error)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    console.exit_with(main)

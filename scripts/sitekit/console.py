@@ -80,3 +80,24 @@ def error_page(report: str) -> str:
             f"<h1>{html.escape(lines[0])}</h1><ul>{items}</ul>"
             "<p>Sobald Sie den Fehler behoben und die Datei gespeichert haben, lädt diese Seite von selbst neu.</p>"
             "</body></html>")
+
+
+# --- editor scripts (scripts/*.py) ----------------------------------------------------------
+
+def refuse(error: Exception) -> int:
+    """A script's answer to invalid input or environment: one German line, exit status 2."""
+    print(f"Fehler: {error}", file=sys.stderr)
+    return 2
+
+
+def exit_with(main) -> None:
+    """Runs a script's ``main``; output piped into `head` and the like ends quietly, not in a traceback."""
+    try:
+        status = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        status = 0
+        # stdout is gone: point it at nothing, so Python's flush at exit does not complain again
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.exit(status)

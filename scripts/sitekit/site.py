@@ -119,6 +119,16 @@ class Site:
         language = self._by_code.get(code) or Language(code, code)
         return language.url_prefix + page_url_in_language(rel_path)
 
+    def translation_language(self, code: str) -> str:
+        """``code`` as a script's argument naming a language to translate into; refused in German otherwise."""
+        others = [c for c in self.codes if c != SOURCE_LANGUAGE]
+        if code == SOURCE_LANGUAGE:
+            raise ContentError("Aufruf", f"„{code}“ ist die Ausgangssprache, nicht eine Übersetzung.",
+                               f"Nennen Sie die Sprache der Übersetzung: {', '.join(others)}.")
+        if code not in others:
+            raise ContentError("Aufruf", f"Die Sprache „{code}“ ist nicht eingerichtet.", f"Möglich: {', '.join(others)}.")
+        return code
+
     # --- pages ----------------------------------------------------------------------------
 
     def pages(self, code: str) -> dict[str, Path]:
