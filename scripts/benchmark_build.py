@@ -3,8 +3,11 @@
 
 For each size the benchmark copies the project into a temporary folder and adds
 N-1 copies of every page of every language under docs/<lang>/teil-<k>/ (same paths in
-every language, so the i18n plugin pairs them; titles numbered, footer roles only on
-the originals, translation hashes kept current or outdated as they were). Then it builds
+every language, so the i18n plugin pairs them; titles numbered, footer roles and the
+site-wide list of Leichte-Sprache pages only on the originals – a site with more content
+still has one of each; 50 copies of that list, each listing every copy, would make the
+content itself grow with the square of its size –, translation hashes kept current or
+outdated as they were). Then it builds
 
   ours  the project's mkdocs.yml (hooks, our templates, every content check), and
   bare  the same docs, theme, features, plugins (mkdocs-material + mkdocs-static-i18n)
@@ -51,6 +54,8 @@ DEFAULT_SIZES = (1, 10, 50)
 DEFAULT_RUNS = {1: 5, 10: 3, 50: 1}
 HOOK_BUDGET = 1.15        # ours / bare, each size
 LINEAR_BUDGET = 60.0      # ours at 50x / ours at 1x
+# Placeholders that list the whole site: kept on the original page only (see the module docstring).
+SITE_WIDE_LISTS = ("<!-- daten: leichte-sprache -->",)
 FRONT_MATTER = re.compile(r"\A---\r?\n(.*?\r?\n)---\r?\n", re.S)
 
 
@@ -78,6 +83,13 @@ def copy_page(meta: dict, k: int, rel_path: str = "") -> dict:
     return copied
 
 
+def copy_body(body: str) -> str:
+    """Body of a copy: without the lists of the whole site (the original page has them)."""
+    for placeholder in SITE_WIDE_LISTS:
+        body = body.replace(placeholder + "\n", "").replace(placeholder, "")
+    return body
+
+
 def scaled_pages(pages: dict[str, dict[str, str]], factor: int) -> dict[str, dict[str, str]]:
     """{language: {rel_path: text}} with factor-1 copies of every page under teil-<k>/.
 
@@ -90,10 +102,10 @@ def scaled_pages(pages: dict[str, dict[str, str]], factor: int) -> dict[str, dic
         new_hashes, old_hashes = {}, {}
         for rel_path, text in german.items():
             meta, body = split_page(text)
-            copied = copy_page(meta, k, rel_path)
+            copied, copied_body = copy_page(meta, k, rel_path), copy_body(body)
             old_hashes[rel_path] = source_hash_of(meta, body)
-            new_hashes[rel_path] = source_hash_of(copied, body)
-            result[SOURCE_LANGUAGE][f"{folder}/{rel_path}"] = join_page(copied, body)
+            new_hashes[rel_path] = source_hash_of(copied, copied_body)
+            result[SOURCE_LANGUAGE][f"{folder}/{rel_path}"] = join_page(copied, copied_body)
         for code, files in pages.items():
             if code == SOURCE_LANGUAGE:
                 continue
@@ -103,7 +115,7 @@ def scaled_pages(pages: dict[str, dict[str, str]], factor: int) -> dict[str, dic
                 translation = copied.get("translation")
                 if isinstance(translation, dict) and translation.get("source_hash") == old_hashes.get(rel_path):
                     copied["translation"] = {**translation, "source_hash": new_hashes[rel_path]}
-                result[code][f"{folder}/{rel_path}"] = join_page(copied, body)
+                result[code][f"{folder}/{rel_path}"] = join_page(copied, copy_body(body))
     return result
 
 

@@ -149,6 +149,19 @@ def test_scaled_pages_copy_every_page_of_every_language_and_keep_translation_sta
     assert outdated["translation"]["source_hash"] == "00000000000000ff"  # outdated stays outdated
 
 
+def test_the_list_of_all_easy_pages_stays_on_the_original_page_only():
+    german = GERMAN.replace("footer: impressum\n", "") + "\n<!-- daten: leichte-sprache -->\n\nEnde.\n"
+    meta, body = benchmark_build.split_page(german)
+    arabic = _translation(source_hash_of(meta, body)) + "\n<!-- daten: leichte-sprache -->\n"
+    scaled = benchmark_build.scaled_pages({"de": {"leichte-sprache.md": german}, "ar": {"leichte-sprache.md": arabic}}, 2)
+    assert scaled["de"]["leichte-sprache.md"] == german and "daten: leichte-sprache" in scaled["ar"]["leichte-sprache.md"]
+    copy_meta, copy_body = benchmark_build.split_page(scaled["de"]["teil-2/leichte-sprache.md"])
+    assert "daten: leichte-sprache" not in copy_body and "Ende." in copy_body
+    arabic_copy = scaled["ar"]["teil-2/leichte-sprache.md"]
+    assert "daten: leichte-sprache" not in arabic_copy
+    assert benchmark_build.split_page(arabic_copy)[0]["translation"]["source_hash"] == source_hash_of(copy_meta, copy_body)
+
+
 def test_bare_config_has_no_hooks_and_no_templates_of_ours():
     ours = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     bare = benchmark_build.bare_config(ours)
@@ -269,3 +282,159 @@ def test_scaled_project_passes_the_content_check(tmp_path):
     project = benchmark_build.make_project(tmp_path / "project", 2)
     errors, _ = check_all(Site.load(project))
     assert errors == []
+
+
+# --- the i18n plugin's alternates (sitekit/i18n_alternates.py) ---------------------------------
+
+def _i18n_setup(docs_dir: Path | None = None):
+    """The real mkdocs.yml with its i18n plugin configured as in a build (optionally other docs)."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import get_files
+
+    import i18n_language_tags
+
+    i18n_language_tags.widen_locale_check()
+    config = load_config(str(ROOT / "mkdocs.yml"), docs_dir=str(docs_dir) if docs_dir else None,
+                         site_dir="/tmp/erkrath-i18n-test-site")
+    plugin = config.plugins["i18n"]
+    plugin.current_language = plugin.default_language
+    return config, plugin, get_files(config)
+
+
+def _file_facts(file) -> tuple:
+    return (file.src_uri, file.src_path, file.abs_src_path, file.dest_uri, file.dest_path, file.abs_dest_path, file.url,
+            file.name, file.inclusion, file.locale, file.locale_alternate_of, file.localization, file.norm_src_uri,
+            [(code, alternate is file) for code, alternate in file.alternates.items()])
+
+
+def _alternates(plugin, config, files) -> dict:
+    result = {}
+    for file in plugin.reconfigure_files(files, config):
+        if hasattr(file, "alternates"):
+            result[file.src_uri] = [(code, _file_facts(alternate)) for code, alternate in file.alternates.items()]
+    return result
+
+
+def _edge_case_docs(folder: Path) -> Path:
+    """Pages only in German, only in Arabic, a README, a folder of an unconfigured language, assets."""
+    for rel_path in ("de/index.md", "de/nur-deutsch.md", "de/teil/README.md", "de/teil/seite.md", "ar/index.md",
+                     "ar/nur-arabisch.md", "ar/teil/seite.md", "de-x-ls/index.md", "xx/index.md", "en/bild.png",
+                     "assets/images/logo.svg", "robots.txt"):
+        (folder / rel_path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel_path).write_text("# Seite\n", encoding="utf-8")
+    return folder
+
+
+def test_i18n_plugin_is_the_version_the_faster_alternates_were_written_for():
+    from sitekit import i18n_alternates
+
+    assert i18n_alternates.problems() == []
+
+
+@pytest.mark.parametrize("docs", ["site", "edge cases"])
+def test_make_i18n_file_gives_the_same_file_as_the_plugin_for_every_file_and_language(docs, tmp_path):
+    from mkdocs_static_i18n import folder
+
+    from sitekit.i18n_alternates import make_i18n_file
+
+    config, plugin, files = _i18n_setup(None if docs == "site" else _edge_case_docs(tmp_path / "docs"))
+    assert len(files) > (200 if docs == "site" else 10)
+    for language in plugin.all_languages:
+        for file in files:
+            ours = make_i18n_file(file, language, plugin.default_language, plugin.all_languages, config)
+            theirs = folder.create_i18n_file(file, language, plugin.default_language, plugin.all_languages, config)
+            assert _file_facts(ours) == _file_facts(theirs), (language, file.src_uri)
+
+
+@pytest.mark.parametrize("docs", ["site", "edge cases"])
+def test_faster_alternates_are_the_plugins_alternates_in_every_language(docs, tmp_path):
+    from sitekit import i18n_alternates
+
+    config, plugin, files = _i18n_setup(None if docs == "site" else _edge_case_docs(tmp_path / "docs"))
+    compared = 0
+    for language in plugin.all_languages:
+        plugin.current_language = language
+        plugin.__dict__.pop("reconfigure_files_alternates", None)
+        theirs = _alternates(plugin, config, files)
+        i18n_alternates.install(plugin)
+        assert "reconfigure_files_alternates" in plugin.__dict__
+        ours = _alternates(plugin, config, files)
+        assert ours == theirs, language
+        compared += sum(len(alternates) for alternates in ours.values())
+    assert compared > len(files) * len(plugin.all_languages)  # every file has an alternate per language
+
+
+# --- the check inspects the build's own rendering (content.SourceCapture) -----------------------
+
+def _markdown_like_mkdocs(capture):
+    """A Markdown converter set up as MkDocs' Page.render sets it up, with the capture listed last."""
+    import markdown
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import File, Files
+    from mkdocs.structure.pages import _RelativePathTreeprocessor
+
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    config.markdown_extensions.append(capture)
+    md = markdown.Markdown(extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"] or {})
+    file, other = (File(path, config.docs_dir, config.site_dir, True) for path in ("de/kontakt.md", "de/links.md"))
+    _RelativePathTreeprocessor(file, Files([file, other]), config)._register(md)
+    return md
+
+
+def test_capture_runs_after_markdowns_own_steps_and_before_mkdocs_rewrites_links():
+    from sitekit.content import SourceCapture
+
+    names = list(_markdown_like_mkdocs(SourceCapture()).treeprocessors._priority)
+    order = [item.name for item in sorted(names, key=lambda item: item.priority, reverse=True)]
+    assert order.index("toc") < order.index("unescape") < order.index("erkrath_capture_source") < order.index("relpath")
+
+
+def test_captured_html_is_what_the_check_renders_for_every_page_of_the_site():
+    """The build's inspection sees exactly the HTML `make check` inspects (before MkDocs' link rewriting)."""
+    from sitekit import placeholders, render
+    from sitekit.checks import load_data
+    from sitekit.content import MarkdownRenderer, SourceCapture, substitute
+    from sitekit.site import Site
+
+    site = Site.load(ROOT)
+    loaded, errors = load_data(site)
+    assert errors == []
+    renderer, capture = MarkdownRenderer(ROOT / "mkdocs.yml"), SourceCapture()
+    md = _markdown_like_mkdocs(capture)
+    compared = 0
+    for code in site.codes:
+        for rel_path in site.pages(code):
+            page = site.page(code, rel_path)
+            found = placeholders.find(page.body, rel_path, page.body_line, loaded.contacts)
+            context = render.DataContext(site, loaded, code, code, site.site_path(code, rel_path))
+            text, _slots = substitute(page.body, found, lambda item: render.placeholder_html(item, context))
+            seen = []
+            capture.expect(lambda html, ids: seen.append((html, ids)) or set())
+            md.reset()
+            md.convert(text)
+            capture.finish()
+            assert seen == [renderer.render(text)], f"{code}/{rel_path}"
+            compared += 1
+    assert compared > 200
+
+
+def test_links_with_a_finding_are_neutralised_before_mkdocs_would_warn_in_english():
+    from sitekit.content import SourceCapture
+
+    capture = SourceCapture()
+    md = _markdown_like_mkdocs(capture)
+    capture.expect(lambda html, ids: {"gibtsnicht.md", "fehlt.png"})
+    html = md.convert("# T\n\n[a](gibtsnicht.md) [b](links.md) ![c](fehlt.png)\n")
+    assert 'href="#"' in html and 'src="#"' in html and "gibtsnicht" not in html and "fehlt" not in html
+    assert 'href="../links/"' in html  # the others are rewritten as usual
+
+
+def test_an_empty_page_is_inspected_too():
+    from sitekit.content import SourceCapture
+
+    capture, seen = SourceCapture(), []
+    md = _markdown_like_mkdocs(capture)
+    capture.expect(lambda html, ids: seen.append((html, ids)) or set())
+    assert md.convert("   \n") == ""
+    capture.finish()
+    assert seen == [("", [])]

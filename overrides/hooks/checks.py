@@ -1,5 +1,6 @@
 """Hook: check all content once, before the first language is built; a finding stops the build.
-Also the German console (MkDocs' English INFO lines dropped or translated)."""
+The checks of the rendered pages run on the build's own rendering, per language, before its
+pages are written. Also the German console (MkDocs' English INFO lines dropped or translated)."""
 
 import mkdocs.plugins
 import sitekit_path  # noqa: F401 - makes sitekit importable
@@ -17,3 +18,9 @@ def on_config(config):
         console.watch_nested_builds(config.plugins.get("i18n"))
         build_state.start(config)
     return config
+
+
+@mkdocs.plugins.event_priority(100)  # every page of the language rendered, nothing written yet
+def on_env(env, config, files):
+    build_state.language_rendered(config)
+    return env

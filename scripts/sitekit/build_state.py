@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from mkdocs.exceptions import Abort
 
 from . import console
-from .checks import SiteData, check_all
-from .content import Slots
+from .checks import RenderedChecks, SiteData, check_all
+from .content import Slots, SourceCapture
 from .errors import ContentError
 from .escaping import escape_strings
 from .site import Site
@@ -31,6 +31,8 @@ class BuildState:
     errors: str = ""            # while serving: the German report every page shows instead
     preview: bool = False                                   # a pull-request preview (SITE_PREVIEW)
     cache: dict = field(default_factory=dict)               # per-language results reused by every page
+    rendered: RenderedChecks | None = None                  # the page checks on the build's rendering
+    capture: SourceCapture = field(default_factory=SourceCapture)  # hands each page's HTML to them
 
     def ui(self, code: str) -> dict[str, str]:
         """UI strings of a language (German where it lacks a key), merged once per build."""
@@ -81,17 +83,53 @@ def start(config) -> BuildState:
     """Check everything once and keep what was loaded for every language's pass.
 
     A finding stops `mkdocs build` with the German report (and exit code 1, nothing written);
-    while serving, the server keeps running and every page shows the report."""
+    while serving, the server keeps running and every page shows the report. The checks of
+    the rendered pages follow on the build's own rendering (see ``language_rendered``)."""
     site = Site.from_mkdocs_config(config)
-    errors, data = check_all(site)
-    state = BuildState(site=site, data=data, preview=is_preview(config))
-    if errors:
-        if not console.serving():
-            raise Abort(report(errors))
-        state.errors = report(errors)
-        console.print_errors(state.errors)
+    errors, data = check_all(site, render_pages=False)
+    state = BuildState(site=site, data=data, preview=is_preview(config), rendered=RenderedChecks(site))
+    config.markdown_extensions.append(state.capture)
     config[CONFIG_KEY] = state
+    if errors:
+        _stop(config, state, errors)
     return state
+
+
+def language_rendered(config) -> None:
+    """Every page of the current language is rendered, none written yet: a finding in their HTML
+    stops the build here with the full German report (`make check`'s, every language). What
+    earlier languages wrote is removed again (the build emptied the folder when it started)."""
+    state = of(config)
+    if state.errors or state.rendered is None:
+        return
+    errors = state.rendered.language_done(current_language(config))
+    if errors:
+        full_report, _ = check_all(state.site)  # also the languages not rendered yet
+        _stop(config, state, full_report or errors)
+
+
+def _stop(config, state: BuildState, errors: list[ContentError]) -> None:
+    if not console.serving():
+        if not is_first_pass(config):
+            clean_site_dir(config.site_dir)
+        raise Abort(report(errors))
+    state.errors = report(errors)
+    console.print_errors(state.errors)
+
+
+def clean_site_dir(site_dir: str) -> None:
+    """Remove what this build wrote (as MkDocs' clean_directory: hidden entries stay)."""
+    import shutil
+    from pathlib import Path
+
+    folder = Path(site_dir)
+    for entry in folder.iterdir() if folder.is_dir() else ():
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
 
 
 def of(config) -> BuildState:

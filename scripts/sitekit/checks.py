@@ -118,7 +118,9 @@ class _Checked:
     rendered: content.RenderedPage
 
 
-def check_pages(site: Site, loaded: SiteData, renderer: content.MarkdownRenderer) -> list[ContentError]:
+def check_pages(site: Site, loaded: SiteData, renderer: content.MarkdownRenderer | None) -> list[ContentError]:
+    """Every page of every language. With ``renderer=None`` (the build) the checks of the rendered
+    HTML are left out: the build makes them on its own rendering (RenderedChecks)."""
     errors: list[ContentError] = []
     checked: dict[tuple[str, str], _Checked] = {}
     contacts = None if "contacts" in loaded.broken else loaded.contacts
@@ -144,17 +146,13 @@ def check_pages(site: Site, loaded: SiteData, renderer: content.MarkdownRenderer
                     skipped += 1
                     continue
                 errors += _hand_written_contact_details(page.body, name, page.body_line, found, loaded.contacts)
+                if renderer is None:
+                    continue
                 context = render.DataContext(site, loaded, code, code, site.site_path(code, rel_path))
                 markdown, slots = content.substitute(page.body, found, lambda item: render.placeholder_html(item, context))
-                html, heading_ids = renderer.render(markdown)
-                result, problems = content.inspect(html, page.body, name, page.body_line)
-                result.ids |= set(heading_ids) | slots.ids()
+                html, ids = renderer.render(markdown)
+                checked[(code, rel_path)], problems = inspect_page(page, name, html, set(ids) | slots.ids())
                 errors += problems
-                if result.h1 != 1:
-                    errors.append(ContentError(name, f"Die Seite hat {result.h1} Hauptüberschriften (Zeilen mit „# “).",
-                                               "Jede Seite hat genau eine Zeile „# Titel“ am Anfang; Abschnitte beginnen mit „## “.",
-                                               page.body_line))
-                checked[(code, rel_path)] = _Checked(name, result)
             except ContentError as error:
                 errors.append(error)
     for (code, rel_path), page in checked.items():
@@ -165,6 +163,50 @@ def check_pages(site: Site, loaded: SiteData, renderer: content.MarkdownRenderer
         errors.append(ContentError("data/contacts.yml", f"{skipped} Seiten, die Kontakte aus dieser Datei nutzen, wurden "
                                                         "nicht geprüft.", "Beheben Sie zuerst den Fehler in data/contacts.yml."))
     return errors
+
+
+def inspect_page(page, name: str, html: str, ids: set[str]) -> tuple[_Checked, list[ContentError]]:
+    """The checks of a page's rendered HTML: allowed HTML, one main heading; what it links to."""
+    result, errors = content.inspect(html, page.body, name, page.body_line)
+    result.ids |= ids
+    if result.h1 != 1:
+        errors.append(ContentError(name, f"Die Seite hat {result.h1} Hauptüberschriften (Zeilen mit „# “).",
+                                   "Jede Seite hat genau eine Zeile „# Titel“ am Anfang; Abschnitte beginnen mit „## “.",
+                                   page.body_line))
+    return _Checked(name, result), errors
+
+
+class RenderedChecks:
+    """The page checks on the build's own rendering, so that the build renders each page once.
+
+    The build hands each page's HTML (content.SourceCapture) to ``page`` and calls
+    ``language_done`` before the language's pages are written (MkDocs renders all pages of
+    a language first). Links to sections of other pages are checked there, when every page
+    of the language (and, before it, the German one) has been rendered."""
+
+    def __init__(self, site: Site):
+        self.site = site
+        self.checked: dict[tuple[str, str], _Checked] = {}
+        self.errors: list[ContentError] = []
+
+    def page(self, code: str, rel_path: str, html: str, ids: set[str]) -> set[str]:
+        """Inspect one page; returns the link targets and image sources with a finding."""
+        page = self.site.page(code, rel_path)
+        checked, problems = inspect_page(page, self.site.display(self.site.pages(code)[rel_path]), html, ids)
+        self.checked[(code, rel_path)] = checked
+        self.errors += problems
+        # Sections of other pages are checked in language_done; here the links MkDocs would warn about.
+        bad = {link.href for link in checked.rendered.links
+               if _link_problem(self.site, {}, code, rel_path, checked, link) is not None}
+        return bad | {src for src, alt, line in checked.rendered.images
+                      if _image_problems(self.site, code, rel_path, checked, src, alt, line)}
+
+    def language_done(self, code: str) -> list[ContentError]:
+        """Every finding of this language's rendered pages (with their links)."""
+        for (page_code, rel_path), page in self.checked.items():
+            if page_code == code:
+                self.errors += _check_links(self.site, self.checked, code, rel_path, page)
+        return self.errors
 
 
 def _check_reviewer(page, loaded: SiteData) -> None:
@@ -201,68 +243,85 @@ def _hand_written_contact_details(body: str, file: str, first_line: int, found, 
 
 
 def _check_links(site: Site, checked: dict, code: str, rel_path: str, page: _Checked) -> list[ContentError]:
-    errors = []
-    for link in page.rendered.links:
-        href = link.href
-        if href.startswith("#"):
-            if href[1:] and href[1:] not in page.rendered.ids:
-                errors.append(ContentError(page.file, f"Den Abschnitt „{href}“ gibt es auf dieser Seite nicht.",
-                                           "Prüfen Sie den Teil nach # (er entsteht aus der Überschrift, klein geschrieben, "
-                                           "Leerzeichen als -).", link.line))
-            continue
-        if content.SCHEME.match(href) or href.startswith("//"):
-            if href.startswith("//"):
-                errors.append(ContentError(page.file, f"Der Link „{href}“ hat keine vollständige Adresse.",
-                                           "Schreiben Sie https:// vor die Adresse.", link.line))
-                continue
-            try:
-                content.check_external_href(href, page.file, link.line)
-            except ContentError as error:
-                errors.append(error)
-            continue
-        if href.startswith("/"):
-            errors.append(ContentError(page.file, f"Der Link „{href}“ beginnt mit „/“ (absolute Adresse).",
-                                       content.LINK_HINT + " Absolute Adressen brechen, wenn die Website in einem "
-                                       "Unterordner liegt (z. B. in der Vorschau).", link.line))
-            continue
-        path, fragment = content.split_href(href)
-        target = content.resolve_page_link(rel_path, path) if path else rel_path
-        if target is None:
-            errors.append(ContentError(page.file, f"Der Link „{href}“ führt aus der Website heraus.", content.LINK_HINT, link.line))
-            continue
-        if target.endswith(".md"):
-            own = site.has_page(code, target)
-            if not own and not site.has_page(SOURCE_LANGUAGE, target):
-                errors.append(ContentError(page.file, f"Der Link „{path}“ führt zu keiner vorhandenen Seite.",
-                                           "Prüfen Sie den Dateinamen (mit .md) und den Ordner; Links zu anderen Websites "
-                                           "beginnen mit https://.", link.line))
-                continue
-            if fragment:
-                target_page = checked.get((code if own else SOURCE_LANGUAGE, target))
-                if target_page is not None and fragment not in target_page.rendered.ids:
-                    errors.append(ContentError(page.file, f"Den Abschnitt „#{fragment}“ gibt es auf der Seite „{target}“ "
-                                                          f"({'diese Sprache' if own else 'deutsches Original'}) nicht.",
-                                               "Prüfen Sie den Teil nach #: er entsteht aus der Überschrift der Zielseite in "
-                                               "derselben Sprache (klein geschrieben, Leerzeichen als -).", link.line))
-            continue
-        suffix = PurePosixPath(target).suffix.lower()
-        if suffix in ASSET_SUFFIXES:
-            candidates = [site.docs_dir / code / target, site.docs_dir / target,
-                          site.docs_dir / SOURCE_LANGUAGE / target]
-            if not any(candidate.is_file() and not candidate.is_symlink() for candidate in candidates):
-                errors.append(ContentError(page.file, f"Die Datei „{path}“ gibt es nicht.", content.LINK_HINT, link.line))
-            continue
-        errors.append(ContentError(page.file, f"Der Link „{href}“ zeigt nicht auf eine Seite (.md) oder Datei.",
-                                   content.LINK_HINT, link.line))
+    errors = [error for link in page.rendered.links
+              if (error := _link_problem(site, checked, code, rel_path, page, link)) is not None]
     for src, alt, line in page.rendered.images:
-        if not alt:
-            errors.append(ContentError(page.file, f"Das Bild „{src}“ hat keinen Alternativtext.",
-                                       "Beschreiben Sie in den eckigen Klammern, was das Bild zeigt: ![Was zu sehen ist](bild.png).",
-                                       line))
-        if content.SCHEME.match(src) or src.startswith("/"):
-            errors.append(ContentError(page.file, f"Das Bild „{src}“ liegt nicht auf dieser Website.",
-                                       "Legen Sie Bilder unter docs/assets/images/ ab und verlinken Sie sie relativ; "
-                                       "Bilder von anderen Servern sind nicht erlaubt (Datenschutz).", line))
+        errors += _image_problems(site, code, rel_path, page, src, alt, line)
+    return errors
+
+
+def _link_problem(site: Site, checked: dict, code: str, rel_path: str, page: _Checked, link) -> ContentError | None:
+    """What is wrong with one link (sections of other pages: only if ``checked`` holds that page)."""
+    href = link.href
+    if href.startswith("#"):
+        if href[1:] and href[1:] not in page.rendered.ids:
+            return ContentError(page.file, f"Den Abschnitt „{href}“ gibt es auf dieser Seite nicht.",
+                                "Prüfen Sie den Teil nach # (er entsteht aus der Überschrift, klein geschrieben, "
+                                "Leerzeichen als -).", link.line)
+        return None
+    if content.SCHEME.match(href) or href.startswith("//"):
+        if href.startswith("//"):
+            return ContentError(page.file, f"Der Link „{href}“ hat keine vollständige Adresse.",
+                                "Schreiben Sie https:// vor die Adresse.", link.line)
+        try:
+            content.check_external_href(href, page.file, link.line)
+        except ContentError as error:
+            return error
+        return None
+    if href.startswith("/"):
+        return ContentError(page.file, f"Der Link „{href}“ beginnt mit „/“ (absolute Adresse).",
+                            content.LINK_HINT + " Absolute Adressen brechen, wenn die Website in einem "
+                            "Unterordner liegt (z. B. in der Vorschau).", link.line)
+    path, fragment = content.split_href(href)
+    target = content.resolve_page_link(rel_path, path) if path else rel_path
+    if target is None:
+        return ContentError(page.file, f"Der Link „{href}“ führt aus der Website heraus.", content.LINK_HINT, link.line)
+    if target.endswith(".md"):
+        own = site.has_page(code, target)
+        if not own and not site.has_page(SOURCE_LANGUAGE, target):
+            return ContentError(page.file, f"Der Link „{path}“ führt zu keiner vorhandenen Seite.",
+                                "Prüfen Sie den Dateinamen (mit .md) und den Ordner; Links zu anderen Websites "
+                                "beginnen mit https://.", link.line)
+        if fragment:
+            target_page = checked.get((code if own else SOURCE_LANGUAGE, target))
+            if target_page is not None and fragment not in target_page.rendered.ids:
+                return ContentError(page.file, f"Den Abschnitt „#{fragment}“ gibt es auf der Seite „{target}“ "
+                                               f"({'diese Sprache' if own else 'deutsches Original'}) nicht.",
+                                    "Prüfen Sie den Teil nach #: er entsteht aus der Überschrift der Zielseite in "
+                                    "derselben Sprache (klein geschrieben, Leerzeichen als -).", link.line)
+        return None
+    if PurePosixPath(target).suffix.lower() in ASSET_SUFFIXES:
+        if not _asset_exists(site, code, target):
+            return ContentError(page.file, f"Die Datei „{path}“ gibt es nicht.", content.LINK_HINT, link.line)
+        return None
+    return ContentError(page.file, f"Der Link „{href}“ zeigt nicht auf eine Seite (.md) oder Datei.",
+                        content.LINK_HINT, link.line)
+
+
+def _asset_exists(site: Site, code: str, target: str) -> bool:
+    candidates = [site.docs_dir / code / target, site.docs_dir / target, site.docs_dir / SOURCE_LANGUAGE / target]
+    return any(candidate.is_file() and not candidate.is_symlink() for candidate in candidates)
+
+
+def _image_problems(site: Site, code: str, rel_path: str, page: _Checked, src: str, alt: str,
+                    line: int | None) -> list[ContentError]:
+    errors = []
+    if not alt:
+        errors.append(ContentError(page.file, f"Das Bild „{src}“ hat keinen Alternativtext.",
+                                   "Beschreiben Sie in den eckigen Klammern, was das Bild zeigt: ![Was zu sehen ist](bild.png).",
+                                   line))
+    if content.SCHEME.match(src) or src.startswith("/"):
+        errors.append(ContentError(page.file, f"Das Bild „{src}“ liegt nicht auf dieser Website.",
+                                   "Legen Sie Bilder unter docs/assets/images/ ab und verlinken Sie sie relativ; "
+                                   "Bilder von anderen Servern sind nicht erlaubt (Datenschutz).", line))
+    else:
+        path = content.split_href(src)[0]
+        # Relative to the page below its language folder, or to the page's file (both work in the build).
+        targets = [content.resolve_page_link(rel_path, path), content.resolve_page_link(f"{code}/{rel_path}", path)]
+        if not any(target is not None and _asset_exists(site, code, target) for target in targets):
+            errors.append(ContentError(page.file, f"Das Bild „{src}“ gibt es nicht.",
+                                       "Prüfen Sie Dateinamen und Ordner; Bilder liegen unter docs/assets/images/ und werden "
+                                       "relativ zur Seite verlinkt, z. B. ../assets/images/bild.png.", line))
     return errors
 
 
@@ -340,13 +399,15 @@ def check_site_texts(site: Site) -> list[ContentError]:
     return errors
 
 
-def check_all(site: Site) -> tuple[list[ContentError], SiteData]:
+def check_all(site: Site, render_pages: bool = True) -> tuple[list[ContentError], SiteData]:
+    """Every check. ``render_pages=False``: without the checks of the pages' rendered HTML, which
+    the build makes on its own rendering (RenderedChecks)."""
     errors = check_docs_files(site.docs_dir, list(site.folders or site.codes), site.display) + check_site_texts(site)
     if errors:  # a link or an unknown file type: stop before reading anything else
         return errors, SiteData()
     loaded, data_errors = load_data(site)
     errors += data_errors
-    renderer = content.MarkdownRenderer(site.root / "mkdocs.yml")
+    renderer = content.MarkdownRenderer(site.root / "mkdocs.yml") if render_pages else None
     errors += check_pages(site, loaded, renderer)
     if not errors:  # compare translations only once every page parses
         from .translation_check import check_short_texts, check_translations

@@ -19,6 +19,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import markdown as markdown_lib
+import markdown.extensions
+import markdown.treeprocessors
 
 from .errors import ContentError
 from .fields import check_url
@@ -35,14 +37,21 @@ MKDOCS_BUILTIN_EXTENSIONS = ["toc", "tables", "fenced_code"]
 
 # --- limits, before any rendering -----------------------------------------------------------
 
+QUOTE_MARKERS = re.compile(r"^(?:\s*>)*")
+DIV_OPEN = re.compile(r"<div\b", re.I)
+DIV_CLOSE = re.compile(r"</div\s*>", re.I)
+
+
 def check_limits(body: str, file: str, first_line: int) -> None:
     """Nesting and line length, checked on the source: Markdown recurses per level and a
     list nested a few hundred levels deep would crash or stall the build."""
     in_fence = None
     html_depth = 0
     for offset, line in enumerate(body.split("\n")):
+        if not line:
+            continue
         number = first_line + offset
-        fence = FENCE.match(line)
+        fence = FENCE.match(line) if line[0] in " `~" else None
         if fence:
             marker = fence.group(1)[0]
             in_fence = None if in_fence == marker else (in_fence or marker)
@@ -52,18 +61,21 @@ def check_limits(body: str, file: str, first_line: int) -> None:
         if len(line) > MAX_LINE_CHARS:
             raise ContentError(file, f"Die Zeile ist länger als {MAX_LINE_CHARS} Zeichen.",
                                "Teilen Sie den Absatz auf oder kürzen Sie ihn.", number)
-        expanded = line.expandtabs(4)
-        indent = len(expanded) - len(expanded.lstrip(" "))
-        quotes = len(re.match(r"^(?:\s*>)*", line).group(0).replace(" ", ""))
+        indent = 0
+        if line[0] in " \t":
+            expanded = line.expandtabs(4)
+            indent = len(expanded) - len(expanded.lstrip(" "))
+        quotes = len(QUOTE_MARKERS.match(line).group(0).replace(" ", "")) if ">" in line else 0
         if indent // 4 > MAX_LIST_DEPTH or quotes > MAX_QUOTE_DEPTH:
             raise ContentError(file, "Listen oder Zitate sind hier zu tief ineinander geschachtelt.",
                                f"Höchstens {MAX_LIST_DEPTH} Ebenen (Einrückung bis {MAX_LIST_DEPTH * 4} Leerzeichen) "
                                f"und {MAX_QUOTE_DEPTH} Zitat-Ebenen „>“; gliedern Sie den Text flacher.", number)
-        html_depth += len(re.findall(r"<div\b", line, re.I)) - len(re.findall(r"</div\s*>", line, re.I))
-        if html_depth > MAX_HTML_DEPTH:
-            raise ContentError(file, "HTML-Blöcke sind zu tief ineinander geschachtelt.",
-                               "Verwenden Sie höchstens einen <div class=\"timeline\" markdown>-Block ohne weitere darin.",
-                               number)
+        if "<" in line:
+            html_depth += len(DIV_OPEN.findall(line)) - len(DIV_CLOSE.findall(line))
+            if html_depth > MAX_HTML_DEPTH:
+                raise ContentError(file, "HTML-Blöcke sind zu tief ineinander geschachtelt.",
+                                   "Verwenden Sie höchstens einen <div class=\"timeline\" markdown>-Block ohne weitere darin.",
+                                   number)
 
 
 # --- data slots: trusted HTML goes in after sanitising ---------------------------------------
@@ -134,14 +146,79 @@ class MarkdownRenderer:
         """(HTML, ids of the headings)."""
         self._md.reset()
         html = self._md.convert(text)
-        ids = []
+        return html, heading_ids(self._md)
 
-        def walk(tokens):
-            for token in tokens:
-                ids.append(token["id"])
-                walk(token["children"])
-        walk(getattr(self._md, "toc_tokens", []))
-        return html, ids
+
+class SourceCapture(markdown_lib.extensions.Extension):
+    """The build's own rendering, as the check inspects it: a page's HTML as Markdown produced it,
+    before MkDocs rewrites its links (``kontakt.md`` -> ``../kontakt/``).
+
+    Listed in the build's Markdown extensions (build_state.start), so every page the build
+    renders passes through ``_CaptureSource``: registered at priority 0 during Markdown's
+    set-up, it runs after Python-Markdown's own tree steps (toc 5, unescape 0) and before
+    MkDocs adds its link rewriting (relpath, also 0, registered after set-up). The HTML it
+    hands on is what ``MarkdownRenderer.render`` gives for the same text (a test compares
+    them). ``expect(inspect)`` before a page is rendered: ``inspect(html, heading_ids)`` is
+    called with it and returns the links and image sources to neutralise (set to "#") so that
+    MkDocs does not warn about them in English – the check reports them in German."""
+
+    def __init__(self):
+        super().__init__()
+        self._inspect = None
+
+    def expect(self, inspect) -> None:
+        self._inspect = inspect
+
+    def finish(self) -> None:
+        """After the page was rendered: a page Markdown had nothing to render for (an empty body runs
+        no tree step) is inspected as the empty HTML it is."""
+        inspect_page, self._inspect = self._inspect, None
+        if inspect_page is not None:
+            inspect_page("", [])
+
+    def extendMarkdown(self, md):
+        md.treeprocessors.register(_CaptureSource(md, self), "erkrath_capture_source", 0)
+
+
+class _CaptureSource(markdown_lib.treeprocessors.Treeprocessor):
+    def __init__(self, md, capture: SourceCapture):
+        super().__init__(md)
+        self.capture = capture
+
+    def run(self, root):
+        inspect_page, self.capture._inspect = self.capture._inspect, None
+        if inspect_page is None:
+            return None
+        html = serialize(self.md, root)
+        bad = inspect_page(html, heading_ids(self.md))
+        if bad:
+            for element in root.iter():
+                key = {"a": "href", "img": "src"}.get(element.tag)
+                if key and element.get(key) in bad:
+                    element.set(key, "#")
+        return None
+
+
+def serialize(md, root) -> str:
+    """What ``Markdown.convert`` makes of the tree from here on (without the tree steps still to come)."""
+    output = md.serializer(root)
+    if md.stripTopLevelTags:
+        start, end = output.find(f"<{md.doc_tag}>"), output.rfind(f"</{md.doc_tag}>")
+        output = output[start + len(md.doc_tag) + 2:end].strip() if start >= 0 and end >= 0 else ""
+    for processor in md.postprocessors:
+        output = processor.run(output)
+    return output.strip()
+
+
+def heading_ids(md) -> list[str]:
+    ids = []
+
+    def walk(tokens):
+        for token in tokens:
+            ids.append(token["id"])
+            walk(token["children"])
+    walk(getattr(md, "toc_tokens", []))
+    return ids
 
 
 # --- what the rendered HTML contains --------------------------------------------------------

@@ -51,6 +51,8 @@ def prepare_markdown(state: BuildState, code: str, page, markdown: str) -> str:
     body, slots = content.substitute(markdown, found, lambda item: render.placeholder_html(item, context))
     notices = _notices(state, code, rel_path, context)
     state.slots[f"{code}:{rel_path}"] = slots
+    if not missing and state.rendered is not None:  # the check inspects what the build renders
+        state.capture.expect(lambda html, ids: state.rendered.page(code, rel_path, html, set(ids) | slots.ids()))
     if missing:
         # The German text stands in for a missing translation: marked as German, left-to-right;
         # links to sections of pages that exist in this language lose the #section (its headings differ).
@@ -92,6 +94,7 @@ def insert_after_title(markdown: str, block: str) -> str:
 
 
 def finish_html(state: BuildState, code: str, page, html: str, site_url: str) -> str:
+    state.capture.finish()
     html = sanitize(html)
     slots = state.slots.pop(f"{code}:{rel_path_of(page)}", None)
     if slots is not None:
