@@ -216,13 +216,26 @@ class Result:
         return self.median("ours", "wall") / self.median("bare", "wall")
 
 
-def measure(factor: int, runs: int, progress, source_root: Path = ROOT) -> Result:
+def without_hook(mkdocs_yml: str, hook_file: str) -> str:
+    """mkdocs.yml with one of our hooks left out (to see what it costs or saves)."""
+    text, count = re.subn(rf"(?m)^\s+- overrides/hooks/{re.escape(hook_file)}\b.*\n", "", mkdocs_yml)
+    if count != 1:
+        raise ValueError(f"mkdocs.yml lists no hook overrides/hooks/{hook_file}")
+    return text
+
+
+def measure(factor: int, runs: int, progress, source_root: Path = ROOT, left_out_hook: str | None = None) -> Result:
     with tempfile.TemporaryDirectory(prefix=f"benchmark-build-{factor}x-") as folder:
         project = make_project(Path(folder) / "project", factor, source_root)
+        ours_config = "mkdocs.yml"
+        if left_out_hook:
+            ours_config = "mkdocs-ours.yml"
+            (project / ours_config).write_text(without_hook((project / "mkdocs.yml").read_text(encoding="utf-8"),
+                                                            left_out_hook), encoding="utf-8")
         pages = sum(1 for _ in (project / "docs").glob("*/**/*.md") if _.parts[-2] != "assets")
         ours, bare = [], []
         for index in range(runs):
-            for name, config, results in (("ours", "mkdocs.yml", ours), ("bare", "mkdocs-bare.yml", bare)):
+            for name, config, results in (("ours", ours_config, ours), ("bare", "mkdocs-bare.yml", bare)):
                 results.append(build(project, config, Path(folder) / f"site-{name}"))
                 progress(f"  {factor}x run {index + 1}/{runs} {name}: {results[-1].wall:.1f} s wall, "
                          f"{results[-1].cpu:.1f} s CPU")
@@ -260,6 +273,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="content sizes as multiples of the real content (default: 1 10 50)")
     parser.add_argument("--runs", type=int, nargs="+", metavar="R",
                         help="runs per size, one number per size (default: 5 at 1x, 3 at 10x, 1 otherwise)")
+    parser.add_argument("--without-hook", metavar="FILE",
+                        help="build ours without one hook of overrides/hooks/ (e.g. i18n_plugin.py: our hooks' "
+                             "cost without the faster i18n alternates)")
     parser.add_argument("--project", type=Path, default=ROOT,
                         help="project to measure, e.g. an export of an older commit (default: this checkout)")
     args = parser.parse_args(argv)
@@ -274,9 +290,12 @@ def main(argv: list[str] | None = None) -> int:
         print("note: ru_maxrss is read as KiB, which is correct on Linux only", file=sys.stderr)
     print("Build benchmark: `mkdocs build --strict`, all languages; ours and bare built alternately; "
           "medians over the runs; CPU = user + system time of the build process.", flush=True)
+    if args.without_hook:
+        print(f"ours: without overrides/hooks/{args.without_hook}", flush=True)
     results = []
     for size, count in zip(args.sizes, runs):
-        results.append(measure(size, count, lambda line: print(line, file=sys.stderr, flush=True), args.project.resolve()))
+        results.append(measure(size, count, lambda line: print(line, file=sys.stderr, flush=True), args.project.resolve(),
+                               args.without_hook))
     print(table(results), flush=True)
     print("Budgets (judged on CPU time):")
     checks = verdicts(results)

@@ -438,3 +438,12 @@ def test_an_empty_page_is_inspected_too():
     assert md.convert("   \n") == ""
     capture.finish()
     assert seen == [("", [])]
+
+
+def test_benchmark_can_leave_one_hook_out():
+    ours = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    left_out = benchmark_build.without_hook(ours, "i18n_plugin.py")
+    assert "overrides/hooks/i18n_plugin.py" in ours and "overrides/hooks/i18n_plugin.py" not in left_out
+    assert left_out.count("overrides/hooks/") == ours.count("overrides/hooks/") - 1
+    with pytest.raises(ValueError):
+        benchmark_build.without_hook(ours, "gibt_es_nicht.py")

@@ -201,10 +201,19 @@ def test_serve_shows_errors_in_the_browser_and_recovers(site):
         edit(site, "docs/de/kontakt.md", "title: Kontakt <b>", "title: Kontakt")
         page = _wait_for(f"http://127.0.0.1:{port}/kontakt/", lambda text: "<title>Kontakt – " in text)
         assert "Fehler in Inhalten" not in page
+        # A finding in the rendered page (checked on the build's own rendering): shown the same way.
+        original = (site / "docs/de/kontakt.md").read_text(encoding="utf-8")
+        (site / "docs/de/kontakt.md").write_text(original + "\n[Weiter](gibt-es-nicht.md)\n", encoding="utf-8")
+        page = _wait_for(f"http://127.0.0.1:{port}/kontakt/", lambda text: "Fehler in Inhalten" in text)
+        assert "Der Link „gibt-es-nicht.md“ führt zu keiner vorhandenen Seite" in page
+        (site / "docs/de/kontakt.md").write_text(original, encoding="utf-8")
+        page = _wait_for(f"http://127.0.0.1:{port}/kontakt/", lambda text: "<title>Kontakt – " in text)
+        assert "Fehler in Inhalten" not in page
     finally:
         server.terminate()
         output = server.communicate(timeout=20)[0]
     assert "Vorschau läuft: http://127.0.0.1" in output and "Traceback" not in output
+    assert "Doc file" not in output  # no English warning from MkDocs about the broken link
 
 
 def _wait_for(url: str, ready, timeout: float = 60) -> str:

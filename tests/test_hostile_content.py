@@ -134,6 +134,18 @@ CASES = [
      ["zu tief ineinander geschachtelt"]),
     ("huge-page", lambda p: append(p, "docs/de/kontakt.md", ("Ein langer Satz. " * 20 + "\n\n") * 60_000),
      ["docs/de/kontakt.md", "zu groß (höchstens 200 kB)"]),
+    # Only in a translation: found on the build's rendering of that language, after German was written
+    # (the build removes it again); the translation comparison does not look at HTML.
+    ("translation-meta-refresh", lambda p: append(p, "docs/ar/kontakt.md",
+                                                  '<meta http-equiv="refresh" content="0;url=https://example.invalid/">'),
+     ["docs/ar/kontakt.md, Zeile", "Das HTML-Element <meta> ist auf dieser Website nicht erlaubt"]),
+    ("translation-iframe", lambda p: append(p, "docs/ar/kontakt.md", '<iframe src="https://example.invalid/"></iframe>'),
+     ["docs/ar/kontakt.md, Zeile", "<iframe>"]),
+    # Links and images MkDocs itself would warn about in English: one German message instead.
+    ("broken-link", lambda p: append(p, "docs/de/kontakt.md", "[Weiter](gibt-es-nicht.md)"),
+     ["docs/de/kontakt.md, Zeile 16", "Der Link „gibt-es-nicht.md“ führt zu keiner vorhandenen Seite"]),
+    ("missing-image", lambda p: append(p, "docs/de/kontakt.md", "![Karte](../assets/images/gibt-es-nicht.png)"),
+     ["docs/de/kontakt.md, Zeile 16", "Das Bild „../assets/images/gibt-es-nicht.png“ gibt es nicht"]),
     ("not-utf8", lambda p: (p / "docs/de/kontakt.md").write_bytes("---\ntitle: Gr\xfc\xdfe\n---\n".encode("latin-1")),
      ["docs/de/kontakt.md", "nicht in UTF-8"]),
 ]
@@ -183,9 +195,10 @@ def test_build_and_make_check_refuse_and_publish_nothing(minisite, tmp_path, cha
     assert result.returncode != 0, output
     assert "Traceback" not in output
     assert "Die Website wurde nicht gebaut" in output
+    assert "WARNING" not in output and "Doc file" not in output, "MkDocs' English warnings must not show"
     for part in expected:
         assert part in output, f"missing {part!r} in:\n{output}"
-    assert not any((tmp_path / "out").rglob("*.html")), "a refused build must not write pages"
+    assert not any((tmp_path / "out").rglob("*")), "a refused build must leave nothing behind"
     check = subprocess.run([sys.executable, "scripts/check_content.py"], cwd=minisite, capture_output=True, text=True,
                            timeout=120)
     assert check.returncode == 1 and "Traceback" not in check.stderr
