@@ -195,9 +195,11 @@ class RenderedChecks:
         checked, problems = inspect_page(page, self.site.display(self.site.pages(code)[rel_path]), html, ids)
         self.checked[(code, rel_path)] = checked
         self.errors += problems
-        # Sections of other pages are checked in language_done; here the links MkDocs would warn about.
+        # Here only the links MkDocs would warn about (relative and absolute paths; it leaves addresses
+        # with a scheme alone); every link is checked in language_done, with the other pages' sections.
         bad = {link.href for link in checked.rendered.links
-               if _link_problem(self.site, {}, code, rel_path, checked, link) is not None}
+               if not content.SCHEME.match(link.href) and not link.href.startswith("//")
+               and _link_problem(self.site, {}, code, rel_path, checked, link) is not None}
         return bad | {src for src, alt, line in checked.rendered.images
                       if _image_problems(self.site, code, rel_path, checked, src, alt, line)}
 

@@ -94,30 +94,30 @@ def reconfigure_files_alternates(plugin, i18n_src_uris, i18n_alternate_src_uris,
     from mkdocs_static_i18n import folder
 
     default, languages = plugin.default_language, plugin.all_languages
-    locales: dict[str, str] = {}
-
-    def locale_of(file) -> str:
-        if file.src_path not in locales:
-            locales[file.src_path] = file_locale(file.src_path, default, languages, folder.RE_LOCALE)[0]
-        return locales[file.src_path]
 
     def create(file, build_language):
         return make_i18n_file(file, build_language, default, languages, mkdocs_config, folder.RE_LOCALE)
 
+    def first_by_locale(files) -> dict:
+        """{locale: the first of these files in that locale} – the plugin takes the first match."""
+        found = {}
+        for file in files:
+            found.setdefault(file_locale(file.src_path, default, languages, folder.RE_LOCALE)[0], file)
+        return found
+
     fallback = plugin.config.fallback_to_default is True
+    candidates = {src_uri: first_by_locale(files) for src_uri, files in i18n_alternate_src_uris.items()}
     for build_language in sorted(plugin.build_languages):
         for src_uri, i18n_file in i18n_src_uris.items():
             if build_language in i18n_file.alternates:
                 continue
-            candidates = i18n_alternate_src_uris.get(src_uri, [])
-            own = next((file for file in candidates if locale_of(file) == build_language), None)
-            if own is not None:
-                i18n_file.alternates[build_language] = create(own, build_language)
+            by_locale = candidates.get(src_uri, {})
+            if build_language in by_locale:
+                i18n_file.alternates[build_language] = create(by_locale[build_language], build_language)
             elif fallback:
-                german = next((file for file in candidates if locale_of(file) == default), None)
-                if german is not None:
-                    i18n_file.alternates[build_language] = create(german, build_language)
-                elif locale_of(i18n_file) == default:
+                if default in by_locale:
+                    i18n_file.alternates[build_language] = create(by_locale[default], build_language)
+                elif file_locale(i18n_file.src_path, default, languages, folder.RE_LOCALE)[0] == default:
                     i18n_file.alternates[build_language] = create(i18n_file, build_language)
 
 
