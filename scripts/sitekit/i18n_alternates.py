@@ -26,7 +26,7 @@ import os
 import types
 
 I18N_VERSION = "1.3.1"
-# sha256/16 of the source of the plugin method this replaces, in I18N_VERSION (see problems()).
+# sha256/16 of the source of the two plugin functions reproduced here, in I18N_VERSION (see problems()).
 ORIGINAL_HASH = "75b0ea09ceb5b30f"
 
 
@@ -44,7 +44,9 @@ def file_locale(src_path: str, default_language: str, all_languages: list[str], 
 
 def _relative_to(path: str, folder: str) -> str:
     """PurePath(path).relative_to(folder).as_posix() for a path known to lie in folder."""
-    return path[len(folder) + 1:] or "." if path != folder else "."
+    if path == folder:
+        return "."
+    return path[len(folder) + 1:] or "."
 
 
 def _under(path: str, folder: str) -> bool:
