@@ -117,8 +117,8 @@ class Site:
                               preexec_fn=preexec)
         return Result(done.returncode, done.stdout, done.stderr, time.monotonic() - started)
 
-    def start(self, *args: str) -> subprocess.Popen:
-        return subprocess.Popen(self.command(*args), env=self.environment(), stdout=subprocess.PIPE,
+    def start(self, *args: str, timeout: str = TIMEOUT) -> subprocess.Popen:
+        return subprocess.Popen(self.command(*args, timeout=timeout), env=self.environment(), stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True)
 
     def state(self) -> dict:
@@ -458,7 +458,9 @@ def test_untrusted_certificate_is_refused(site, server, tmp_path):
 @pytest.mark.parametrize("signal_number, exit_code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
 def test_interrupted_download_cleans_up(published, server, signal_number, exit_code):
     server.route("/kaputt.pdf", stall_after(KAPUTT_V2, sent_part=len(KAPUTT_V2) // 2))
-    process = published.start()
+    # A read timeout far longer than the wait below: on a busy machine the signal must still find the
+    # download stalled, not already ended by the timeout (seen once in CI: exit 1 instead of 130).
+    process = published.start(timeout="60")
     wait_for_partial_download(published, 256 * 1024, process)
 
     process.send_signal(signal_number)
@@ -471,7 +473,7 @@ def test_interrupted_download_cleans_up(published, server, signal_number, exit_c
 
 def test_killed_mid_download_leaves_everything_intact_and_next_run_cleans_up(published, server):
     server.route("/kaputt.pdf", stall_after(KAPUTT_V2, sent_part=len(KAPUTT_V2) // 2))
-    process = published.start()
+    process = published.start(timeout="60")  # still downloading when killed, however busy the machine
     partial = wait_for_partial_download(published, 256 * 1024, process)
 
     process.kill()  # SIGKILL: no handler runs, no cleanup
