@@ -118,8 +118,11 @@ class Site:
         return Result(done.returncode, done.stdout, done.stderr, time.monotonic() - started)
 
     def start(self, *args: str, timeout: str = TIMEOUT) -> subprocess.Popen:
+        # SIGINT as in a terminal: a test run started in the background (`make test &`, some CI runners)
+        # ignores SIGINT, and a child inherits that – the script would never see the test's Ctrl-C.
         return subprocess.Popen(self.command(*args, timeout=timeout), env=self.environment(), stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)
+                                stderr=subprocess.PIPE, text=True,
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
     def state(self) -> dict:
         return json.loads(self.state_path.read_text(encoding="utf-8"))["documents"]
@@ -205,10 +208,18 @@ def assert_fault_contained(site: Site, result: Result, reason: str) -> None:
     assert "1 fehlgeschlagen" in result.stdout
 
 
+def _size(path: Path) -> int:
+    """Size of a file the script may remove meanwhile (its probe file comes and goes)."""
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
 def wait_for_partial_download(site: Site, minimum: int, process: subprocess.Popen) -> Path:
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
-        parts = [path for path in site.temp_folder.glob(".*.part") if path.stat().st_size >= minimum]
+        parts = [path for path in site.temp_folder.glob(".*.part") if _size(path) >= minimum]
         if parts:
             return parts[0]
         assert process.poll() is None, process.communicate()
