@@ -141,6 +141,10 @@ CASES = [
      ["docs/ar/kontakt.md, Zeile", "Das HTML-Element <meta> ist auf dieser Website nicht erlaubt"]),
     ("translation-iframe", lambda p: append(p, "docs/ar/kontakt.md", '<iframe src="https://example.invalid/"></iframe>'),
      ["docs/ar/kontakt.md, Zeile", "<iframe>"]),
+    # A page without any text: Markdown runs no tree step for it, the build inspects it all the same.
+    ("empty-page", lambda p: (p / "docs/de/kontakt.md").write_text(
+        (p / "docs/de/kontakt.md").read_text(encoding="utf-8").split("\n---\n", 1)[0] + "\n---\n", encoding="utf-8"),
+     ["docs/de/kontakt.md", "Die Seite hat 0 Hauptüberschriften"]),
     # Links and images MkDocs itself would warn about in English: one German message instead.
     ("broken-link", lambda p: append(p, "docs/de/kontakt.md", "[Weiter](gibt-es-nicht.md)"),
      ["docs/de/kontakt.md, Zeile 16", "Der Link „gibt-es-nicht.md“ führt zu keiner vorhandenen Seite"]),

@@ -11,6 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from mkdocs.exceptions import Abort
+# Bound now, at hook load: while it builds the other languages the i18n plugin replaces
+# mkdocs.utils.clean_directory with a no-op, and a refused later language must still empty the folder.
+from mkdocs.utils import clean_directory
 
 from . import console
 from .checks import RenderedChecks, SiteData, check_all
@@ -111,25 +114,10 @@ def language_rendered(config) -> None:
 def _stop(config, state: BuildState, errors: list[ContentError]) -> None:
     if not console.serving():
         if not is_first_pass(config):
-            clean_site_dir(config.site_dir)
+            clean_directory(config.site_dir)
         raise Abort(report(errors))
     state.errors = report(errors)
     console.print_errors(state.errors)
-
-
-def clean_site_dir(site_dir: str) -> None:
-    """Remove what this build wrote (as MkDocs' clean_directory: hidden entries stay)."""
-    import shutil
-    from pathlib import Path
-
-    folder = Path(site_dir)
-    for entry in folder.iterdir() if folder.is_dir() else ():
-        if entry.name.startswith("."):
-            continue
-        if entry.is_dir() and not entry.is_symlink():
-            shutil.rmtree(entry)
-        else:
-            entry.unlink()
 
 
 def of(config) -> BuildState:
